@@ -1,0 +1,38 @@
+package dev.berth.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fully resolved, hardened description of how one job runs. The isolation engine turns it into
+ * an OCI bundle without making any security decision of its own.
+ */
+public record ExecutionPlan(
+        String tenant,
+        String image,
+        List<String> command,
+        Map<String, String> env,
+        String workingDir,
+        long uid,
+        long gid,
+        List<IdMapping> uidMappings,
+        List<IdMapping> gidMappings,
+        List<String> capabilities,
+        boolean noNewPrivileges,
+        boolean readOnlyRootfs,
+        Limits limits,
+        String network,
+        String hostname,
+        int timeoutSeconds,
+        int retries,
+        List<Decision> decisions) {
+
+    public ExecutionPlan {
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+        uidMappings = List.copyOf(uidMappings);
+        gidMappings = List.copyOf(gidMappings);
+        capabilities = List.copyOf(capabilities);
+        decisions = List.copyOf(decisions);
+    }
+}
