@@ -1,0 +1,22 @@
+package dev.berth.engine;
+
+import dev.berth.policy.IdMapping;
+import dev.berth.policy.Limits;
+import java.util.List;
+
+/**
+ * The isolation actually in force for a job, read from the kernel (ID maps, cgroup limits) after
+ * the container was created and before the job's own code ran.
+ */
+public record EffectiveSecurity(
+        List<IdMapping> uidMappings,
+        List<IdMapping> gidMappings,
+        long user,
+        List<String> capabilities,
+        String seccompProfile,
+        boolean noNewPrivileges,
+        boolean readOnlyRootfs,
+        Limits limits,
+        String network,
+        String cgroupVersion) {
+}

@@ -1,0 +1,105 @@
+package dev.berth.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.engine.cgroup.CgroupDriver;
+import dev.berth.engine.host.HostReadiness;
+import dev.berth.engine.image.DirectoryImageStore;
+import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.ResolvedImage;
+import dev.berth.engine.runtime.CliOciRuntime;
+import dev.berth.engine.runtime.OciRuntime;
+import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.policy.ExecutionPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Runs execution plans as rootless OCI containers. Each job gets an opaque container ID and bundle
+ * directory, a cgroup the engine limits itself, and a start gate that lets the job's program run
+ * only after its limits and ID maps were read back from the kernel.
+ */
+public final class IsolationEngine implements AutoCloseable {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EngineConfig config;
+    private final OciRuntime runtime;
+    private final CgroupDriver cgroups;
+    private final ImageStore images;
+    private final OciSpecBuilder specs;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("berth-engine-timer").factory());
+
+    public IsolationEngine(EngineConfig config, OciRuntime runtime, CgroupDriver cgroups, ImageStore images) throws IOException {
+        this.config = config;
+        this.runtime = runtime;
+        this.cgroups = cgroups;
+        this.images = images;
+        this.specs = new OciSpecBuilder(mapper);
+        var privateDir = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(config.workDir(), privateDir);
+        Files.createDirectories(config.stateDir(), privateDir);
+        Files.createDirectories(config.bundlesDir(), privateDir);
+    }
+
+    /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the image directory. */
+    public static IsolationEngine create(EngineConfig config) throws IOException {
+        return new IsolationEngine(config,
+                new CliOciRuntime(config.runtimeBinary(), config.stateDir()),
+                CgroupDriver.detect(config.cgroupParent()),
+                new DirectoryImageStore(config.imagesDir()));
+    }
+
+    /**
+     * Takes a job on and returns at once. Stdout and stderr go to {@code stdout.log} and
+     * {@code stderr.log} under {@code logDir}, each capped.
+     */
+    public RunningJob start(ExecutionPlan plan, Path logDir) {
+        ResolvedImage image = images.resolve(plan.image())
+                .orElseThrow(() -> new ImageNotFoundException("image " + plan.image() + " is not in the image store "
+                        + config.imagesDir() + ": import it, or use the built-in busybox"));
+        JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir,
+                config, runtime, cgroups, specs, mapper, threads, timers);
+        threads.submit(execution::run);
+        return new RunningJob(execution);
+    }
+
+    /** Every reason this host cannot run jobs right now, each with its fix; empty when ready. */
+    public List<String> readinessProblems() {
+        return HostReadiness.problems(config, cgroups);
+    }
+
+    public boolean hasImage(String reference) {
+        return images.resolve(reference).isPresent();
+    }
+
+    public String cgroupVersion() {
+        return cgroups.version();
+    }
+
+    public String runtimeVersion() throws IOException {
+        return runtime.describe();
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdown();
+        timers.shutdownNow();
+    }
+}

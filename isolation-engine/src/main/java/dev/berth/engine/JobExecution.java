@@ -1,0 +1,244 @@
+package dev.berth.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.engine.cgroup.CgroupDriver;
+import dev.berth.engine.cgroup.CgroupUsage;
+import dev.berth.engine.cgroup.JobCgroup;
+import dev.berth.engine.image.ResolvedImage;
+import dev.berth.engine.logs.CappedLogCopier;
+import dev.berth.engine.runtime.OciRuntime;
+import dev.berth.engine.spec.BundleContext;
+import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.IdMapping;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/** One job's way through the engine: bundle, cgroup, runtime, start gate, wait, clean-up. */
+final class JobExecution {
+
+    private static final Logger LOG = Logger.getLogger(JobExecution.class);
+
+    private final String containerId;
+    private final ExecutionPlan plan;
+    private final ResolvedImage image;
+    private final Path logDir;
+    private final EngineConfig config;
+    private final OciRuntime runtime;
+    private final CgroupDriver cgroups;
+    private final OciSpecBuilder specs;
+    private final ObjectMapper mapper;
+    private final ExecutorService threads;
+    private final ScheduledExecutorService timers;
+
+    private final CompletableFuture<JobStart> started = new CompletableFuture<>();
+    private final CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+    private final Object lock = new Object();
+    private TerminationReason stopReason;
+    private String stopDetail;
+    private StartGate gate;
+    private boolean gateOpened;
+
+    JobExecution(String containerId, ExecutionPlan plan, ResolvedImage image, Path logDir, EngineConfig config,
+                 OciRuntime runtime, CgroupDriver cgroups, OciSpecBuilder specs, ObjectMapper mapper,
+                 ExecutorService threads, ScheduledExecutorService timers) {
+        this.containerId = containerId;
+        this.plan = plan;
+        this.image = image;
+        this.logDir = logDir;
+        this.config = config;
+        this.runtime = runtime;
+        this.cgroups = cgroups;
+        this.specs = specs;
+        this.mapper = mapper;
+        this.threads = threads;
+        this.timers = timers;
+    }
+
+    CompletableFuture<JobStart> started() {
+        return started;
+    }
+
+    CompletableFuture<JobOutcome> outcome() {
+        return outcome;
+    }
+
+    void run() {
+        Path bundle = config.bundlesDir().resolve(containerId);
+        try {
+            outcome.complete(runInBundle(bundle));
+        } catch (EnforcementException e) {
+            outcome.complete(failure(TerminationReason.EnforcementUnavailable, e.getMessage()));
+        } catch (Exception e) {
+            LOG.errorf(e, "job container %s failed in the engine", containerId);
+            outcome.complete(failure(TerminationReason.RuntimeError, "the engine failed: " + e.getMessage()));
+        } finally {
+            cleanUp(bundle);
+        }
+    }
+
+    private JobOutcome runInBundle(Path bundle) throws IOException, InterruptedException {
+        Files.createDirectory(bundle, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(logDir);
+        BundleContext.StartGate gatePaths = new BundleContext.StartGate(bundle, bundle.resolve("state.fifo"), bundle.resolve("verdict.fifo"));
+        try (StartGate startGate = StartGate.create(gatePaths.stateFifo(), gatePaths.verdictFifo());
+             JobCgroup cgroup = cgroups.create(containerId, plan.limits())) {
+            synchronized (lock) {
+                gate = startGate;
+            }
+            mapper.writeValue(bundle.resolve("config.json").toFile(),
+                    specs.build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths)));
+
+            Process process = runtime.run(containerId, bundle);
+            Future<?> stdout = threads.submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));
+            Future<?> stderr = threads.submit(new CappedLogCopier(process.getErrorStream(), logDir.resolve("stderr.log"), config.logCapBytes()));
+
+            Optional<String> state = startGate.awaitState(process);
+            if (state.isEmpty()) {
+                int status = process.waitFor();
+                await(stdout, stderr);
+                return failure(TerminationReason.RuntimeError, "the runtime exited with status " + status
+                        + " before the container was created: " + tail(logDir.resolve("stderr.log")));
+            }
+            long pid = mapper.readTree(state.get()).path("pid").asLong();
+            Optional<EffectiveSecurity> security = admit(pid, cgroup, startGate);
+            Instant startedAt = Instant.now();
+            var timeout = timers.schedule(() -> stop(TerminationReason.TimedOut,
+                    "ran longer than its timeout of " + plan.timeoutSeconds() + " s"), plan.timeoutSeconds(), TimeUnit.SECONDS);
+            int status = process.waitFor();
+            timeout.cancel(false);
+            Instant finishedAt = Instant.now();
+            await(stdout, stderr);
+            CgroupUsage used = cgroup.usage();
+            Usage usage = new Usage(used.cpuNanos() / 1e9, used.peakMemoryBytes(),
+                    security.isPresent() ? Duration.between(startedAt, finishedAt).toNanos() / 1e9 : 0);
+            return conclude(status, used, usage, security);
+        }
+    }
+
+    /** Verifies the created container in the kernel and opens the gate only if all is as planned. */
+    private Optional<EffectiveSecurity> admit(long pid, JobCgroup cgroup, StartGate startGate) throws IOException {
+        List<IdMapping> uidMap = ProcIdMaps.uidMap(pid);
+        List<IdMapping> gidMap = ProcIdMaps.gidMap(pid);
+        List<String> problems = new ArrayList<>(cgroup.verify(pid, plan.limits()));
+        if (!uidMap.equals(plan.uidMappings())) {
+            problems.add("uid map is " + uidMap + ", planned " + plan.uidMappings());
+        }
+        if (!gidMap.equals(plan.gidMappings())) {
+            problems.add("gid map is " + gidMap + ", planned " + plan.gidMappings());
+        }
+        synchronized (lock) {
+            if (!problems.isEmpty() && stopReason == null) {
+                stopReason = TerminationReason.EnforcementUnavailable;
+                stopDetail = "refused to start: " + String.join("; ", problems);
+            }
+            if (stopReason != null) {
+                startGate.refuse();
+                return Optional.empty();
+            }
+            EffectiveSecurity security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), "none",
+                    plan.noNewPrivileges(), plan.readOnlyRootfs(), plan.limits(), plan.network(), cgroups.version());
+            startGate.open();
+            gateOpened = true;
+            started.complete(new JobStart(Instant.now(), security, image.digest()));
+            return Optional.of(security);
+        }
+    }
+
+    private JobOutcome conclude(int status, CgroupUsage used, Usage usage, Optional<EffectiveSecurity> security) {
+        synchronized (lock) {
+            if (stopReason != null) {
+                return new JobOutcome(security.map(s -> status), Optional.of(stopReason), stopDetail, usage, security, image.digest());
+            }
+        }
+        if (used.oomKills() > 0) {
+            return new JobOutcome(Optional.of(status), Optional.of(TerminationReason.OOMKilled),
+                    "killed by the kernel at its memory limit of " + plan.limits().memoryBytes() + " bytes", usage, security, image.digest());
+        }
+        return new JobOutcome(Optional.of(status), Optional.empty(), "exited with status " + status, usage, security, image.digest());
+    }
+
+    private JobOutcome failure(TerminationReason reason, String detail) {
+        return new JobOutcome(Optional.empty(), Optional.of(reason), detail, new Usage(0, 0, 0), Optional.empty(), image.digest());
+    }
+
+    void stop(TerminationReason reason, String detail) {
+        synchronized (lock) {
+            if (stopReason != null || outcome.isDone()) {
+                return;
+            }
+            stopReason = reason;
+            stopDetail = detail;
+            if (!gateOpened) {
+                // Not started yet: the gate refuses when the container reaches it.
+                return;
+            }
+        }
+        signal("TERM");
+        timers.schedule(() -> {
+            if (!outcome.isDone()) {
+                signal("KILL");
+            }
+        }, config.killGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void signal(String signal) {
+        try {
+            runtime.kill(containerId, signal);
+        } catch (IOException e) {
+            LOG.debugf("SIG%s to %s was not delivered (it may have exited): %s", signal, containerId, e.getMessage());
+        }
+    }
+
+    private static void await(Future<?>... copiers) throws InterruptedException {
+        for (Future<?> copier : copiers) {
+            try {
+                copier.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log).strip();
+            return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    private void cleanUp(Path bundle) {
+        if (Files.exists(config.stateDir().resolve(containerId))) {
+            try {
+                runtime.forceDelete(containerId);
+            } catch (IOException e) {
+                LOG.warnf("could not delete container %s: %s", containerId, e.getMessage());
+            }
+        }
+        if (!Files.exists(bundle)) {
+            return;
+        }
+        try (var files = Files.walk(bundle)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("could not remove bundle %s: %s", bundle, e.getMessage());
+        }
+    }
+}

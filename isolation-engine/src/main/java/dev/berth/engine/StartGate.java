@@ -1,0 +1,82 @@
+package dev.berth.engine;
+
+import dev.berth.engine.spec.StartGateGenerator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * The engine's end of the start gate hook. Both FIFOs are opened read-write, which on Linux never
+ * blocks, so neither side can hang the other: if the runtime dies before the hook runs, the
+ * engine writes an empty line to itself and stops waiting.
+ */
+final class StartGate implements AutoCloseable {
+
+    private final FileChannel state;
+    private final FileChannel verdict;
+    private final BufferedReader stateLines;
+
+    private StartGate(FileChannel state, FileChannel verdict) {
+        this.state = state;
+        this.verdict = verdict;
+        this.stateLines = new BufferedReader(new InputStreamReader(Channels.newInputStream(state), StandardCharsets.UTF_8));
+    }
+
+    static StartGate create(Path stateFifo, Path verdictFifo) throws IOException {
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", stateFifo.toString(), verdictFifo.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (mkfifo.waitFor() != 0) {
+                throw new IOException("mkfifo failed: " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating the start gate", e);
+        }
+        return new StartGate(
+                FileChannel.open(stateFifo, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                FileChannel.open(verdictFifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    /** Waits for the hook's container state, or for the runtime to exit without reaching the hook. */
+    Optional<String> awaitState(Process runtime) throws IOException {
+        runtime.onExit().thenRun(this::wakeUp);
+        String line = stateLines.readLine();
+        return line == null || line.isBlank() ? Optional.empty() : Optional.of(line);
+    }
+
+    private void wakeUp() {
+        try {
+            state.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException ignored) {
+            // The gate is already closed: nobody is waiting any more.
+        }
+    }
+
+    void open() throws IOException {
+        send(StartGateGenerator.GO);
+    }
+
+    void refuse() throws IOException {
+        send("refused");
+    }
+
+    private void send(String word) throws IOException {
+        verdict.write(ByteBuffer.wrap((word + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (state; verdict) {
+            stateLines.close();
+        }
+    }
+}

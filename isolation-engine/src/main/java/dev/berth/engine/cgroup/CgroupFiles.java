@@ -1,0 +1,72 @@
+package dev.berth.engine.cgroup;
+
+import dev.berth.engine.EnforcementException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/** Reads and writes cgroup control files, turning failures into actionable messages. */
+final class CgroupFiles {
+
+    private CgroupFiles() {
+    }
+
+    static void write(Path file, String value) {
+        try {
+            Files.writeString(file, value, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new EnforcementException("cannot write " + value + " to " + file + " (" + e.getMessage()
+                    + "): is the cgroup delegated to the service user? run ./berth up once as root", e);
+        }
+    }
+
+    static Optional<String> read(Path file) {
+        try {
+            return Optional.of(Files.readString(file).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static long readLong(Path file) {
+        return read(file).map(Long::parseLong).orElse(0L);
+    }
+
+    /** The value of {@code key} in a flat-keyed file such as {@code memory.events} or {@code cpu.stat}. */
+    static long readKey(Path file, String key) {
+        return read(file).flatMap(text -> text.lines()
+                        .map(line -> line.split("\\s+"))
+                        .filter(parts -> parts.length == 2 && parts[0].equals(key))
+                        .map(parts -> Long.parseLong(parts[1]))
+                        .findFirst())
+                .orElse(0L);
+    }
+
+    static void mkdir(Path dir) {
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new EnforcementException("cannot create cgroup " + dir + " (" + e + "): run ./berth up once as root to delegate "
+                    + dir.getParent() + " to the service user", e);
+        }
+    }
+
+    /** Removes a cgroup directory tree bottom-up; cgroupfs only allows rmdir on empty cgroups. */
+    static void removeTree(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var children = Files.list(dir)) {
+            children.filter(Files::isDirectory).forEach(CgroupFiles::removeTree);
+        } catch (IOException e) {
+            throw new EnforcementException("cannot list cgroup " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.delete(dir);
+        } catch (IOException e) {
+            throw new EnforcementException("cannot remove cgroup " + dir + " (" + e + "); processes may still run in it", e);
+        }
+    }
+}

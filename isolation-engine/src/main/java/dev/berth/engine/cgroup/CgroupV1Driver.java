@@ -1,0 +1,154 @@
+package dev.berth.engine.cgroup;
+
+import dev.berth.engine.EngineException;
+import dev.berth.policy.Limits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** cgroup v1 (and hybrid hosts): one hierarchy per controller, each delegated to the service user. */
+final class CgroupV1Driver implements CgroupDriver {
+
+    static final long CFS_PERIOD_US = 100_000;
+    private static final List<String> LIMITED = List.of("memory", "cpu", "cpuacct", "pids");
+
+    private final CgroupV1Mounts mounts;
+    private final String parent;
+
+    CgroupV1Driver(CgroupV1Mounts mounts, String parent) {
+        this.mounts = mounts;
+        this.parent = parent;
+    }
+
+    @Override
+    public String version() {
+        return "v1";
+    }
+
+    @Override
+    public List<Path> delegatedDirs() {
+        return LIMITED.stream().map(controller -> mounts.mountOf(controller).resolve(parent.substring(1))).toList();
+    }
+
+    @Override
+    public JobCgroup create(String name, Limits limits) {
+        String path = parent + "/" + name;
+        V1JobCgroup cgroup = new V1JobCgroup(path);
+        try {
+            for (String controller : LIMITED) {
+                CgroupFiles.mkdir(cgroup.dir(controller));
+            }
+            Path memory = cgroup.dir("memory");
+            CgroupFiles.write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+            if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+                CgroupFiles.write(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+            }
+            Path cpu = cgroup.dir("cpu");
+            CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CFS_PERIOD_US));
+            CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits)));
+            CgroupFiles.write(cgroup.dir("pids").resolve("pids.max"), Integer.toString(limits.pids()));
+            return cgroup;
+        } catch (RuntimeException e) {
+            cgroup.close();
+            throw e;
+        }
+    }
+
+    static long quotaMicros(Limits limits) {
+        return limits.cpuMillis() * CFS_PERIOD_US / 1000;
+    }
+
+    private final class V1JobCgroup implements JobCgroup {
+
+        private final String path;
+
+        V1JobCgroup(String path) {
+            this.path = path;
+        }
+
+        Path dir(String controller) {
+            return mounts.mountOf(controller).resolve(path.substring(1));
+        }
+
+        @Override
+        public String runtimePath() {
+            return path + "/ctr";
+        }
+
+        @Override
+        public List<String> verify(long pid, Limits limits) {
+            List<String> problems = new ArrayList<>();
+            Map<String, String> placement;
+            try {
+                placement = ProcCgroups.of(pid);
+            } catch (IOException e) {
+                return List.of("cannot read /proc/" + pid + "/cgroup: " + e.getMessage());
+            }
+            for (String controller : LIMITED) {
+                String actual = placement.get(controller);
+                if (actual == null || !(actual.equals(path) || actual.startsWith(path + "/"))) {
+                    problems.add(controller + " cgroup is " + actual + ", expected below " + path);
+                }
+            }
+            Path memory = dir("memory");
+            expect(problems, memory.resolve("memory.limit_in_bytes"), limits.memoryBytes());
+            if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+                expect(problems, memory.resolve("memory.memsw.limit_in_bytes"), limits.memoryBytes());
+            } else if (hostHasSwap()) {
+                problems.add("swap accounting is off (no memory.memsw.limit_in_bytes) while the host has swap: "
+                        + "boot with swapaccount=1 or turn swap off");
+            }
+            expect(problems, dir("cpu").resolve("cpu.cfs_quota_us"), quotaMicros(limits));
+            expect(problems, dir("cpu").resolve("cpu.cfs_period_us"), CFS_PERIOD_US);
+            expect(problems, dir("pids").resolve("pids.max"), limits.pids());
+            return problems;
+        }
+
+        private void expect(List<String> problems, Path file, long expected) {
+            String actual = CgroupFiles.read(file).orElse("missing");
+            if (!actual.equals(Long.toString(expected))) {
+                problems.add(file + " is " + actual + ", expected " + expected);
+            }
+        }
+
+        @Override
+        public CgroupUsage usage() {
+            Path memory = dir("memory");
+            return new CgroupUsage(
+                    CgroupFiles.readLong(dir("cpuacct").resolve("cpuacct.usage")),
+                    CgroupFiles.readLong(memory.resolve("memory.max_usage_in_bytes")),
+                    CgroupFiles.readKey(memory.resolve("memory.oom_control"), "oom_kill"));
+        }
+
+        @Override
+        public void close() {
+            for (String controller : LIMITED) {
+                Path dir = dir(controller);
+                killAll(dir);
+                CgroupFiles.removeTree(dir);
+            }
+        }
+
+        private void killAll(Path dir) {
+            if (!Files.isDirectory(dir)) {
+                return;
+            }
+            try (var tree = Files.walk(dir)) {
+                tree.filter(p -> p.getFileName().toString().equals("cgroup.procs"))
+                        .flatMap(procs -> CgroupFiles.read(procs).stream())
+                        .flatMap(String::lines)
+                        .filter(line -> !line.isBlank())
+                        .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+            } catch (IOException e) {
+                throw new EngineException("cannot list processes left in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static boolean hostHasSwap() {
+        return CgroupFiles.read(Path.of("/proc/swaps")).map(text -> text.lines().count() > 1).orElse(false);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.berth.engine.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** An OCI runtime driven through its command line, always rootless and with cgroupfs. */
+public interface OciRuntime {
+
+    /** The runtime's name and version, for health checks and logs. */
+    String describe() throws IOException;
+
+    /**
+     * Creates and starts the container in the foreground: the returned process exits with the
+     * container's status and its stdout and stderr are the container's.
+     */
+    Process run(String containerId, Path bundle) throws IOException;
+
+    /** Sends a signal (e.g. {@code TERM}, {@code KILL}) to every process of the container. */
+    void kill(String containerId, String signal) throws IOException;
+
+    /** Removes whatever state the runtime still keeps for the container, killing it if needed. */
+    void forceDelete(String containerId) throws IOException;
+}

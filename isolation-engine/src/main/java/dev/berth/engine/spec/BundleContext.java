@@ -1,0 +1,17 @@
+package dev.berth.engine.spec;
+
+import dev.berth.engine.image.ResolvedImage;
+import dev.berth.policy.ExecutionPlan;
+import java.nio.file.Path;
+
+/**
+ * Everything a spec generator may read: the plan, the resolved image, the cgroup the engine made
+ * for the job, and the start gate (the hook that holds the container until the engine has
+ * checked it).
+ */
+public record BundleContext(ExecutionPlan plan, ResolvedImage image, String cgroupsPath, StartGate gate) {
+
+    /** FIFOs inside the private bundle directory through which the engine and the gate hook talk. */
+    public record StartGate(Path bundleDir, Path stateFifo, Path verdictFifo) {
+    }
+}

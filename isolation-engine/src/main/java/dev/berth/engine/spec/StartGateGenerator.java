@@ -1,0 +1,30 @@
+package dev.berth.engine.spec;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A createRuntime hook that holds the container after its namespaces and cgroup exist but before
+ * the job's program runs. It hands the container state (with the pid) to the engine and waits
+ * for a verdict, so the job only starts once the engine has seen its limits in the kernel; any
+ * other answer, or none within the timeout, makes the runtime abort the container.
+ */
+public final class StartGateGenerator implements SpecGenerator {
+
+    public static final String GO = "go";
+    static final int TIMEOUT_SECONDS = 30;
+    /** The state goes out as one line; the verdict comes back as one line. */
+    private static final String SCRIPT = "{ cat; echo; } > \"$1\" && read -r verdict < \"$2\" && [ \"$verdict\" = " + GO + " ]";
+
+    @Override
+    public void generate(BundleContext context, ObjectNode spec) {
+        ArrayNode hooks = spec.putObject("hooks").putArray("createRuntime");
+        ObjectNode hook = hooks.addObject();
+        hook.put("path", "/bin/sh");
+        ArrayNode args = hook.putArray("args");
+        args.add("sh").add("-c").add(SCRIPT).add("berth-start-gate")
+                .add(context.gate().stateFifo().toString())
+                .add(context.gate().verdictFifo().toString());
+        hook.put("timeout", TIMEOUT_SECONDS);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.berth.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.engine.host.HostIdentity;
+import dev.berth.engine.host.SubordinateIds;
+import dev.berth.policy.Admission;
+import dev.berth.policy.AdmissionContext;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.IdRange;
+import dev.berth.policy.JobAdmission;
+import dev.berth.policy.JobRequest;
+import dev.berth.policy.PlatformCeilings;
+import dev.berth.policy.ResourceRequest;
+import dev.berth.policy.ServiceIdentity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Shared base of the engine's feature tests: a real engine on the prepared host, running real
+ * containers. An unprepared host fails every test with the fix; nothing is skipped.
+ */
+abstract class EngineTestSupport {
+
+    static final Path CRUN = Path.of("/usr/bin/crun");
+    static final Path IMAGES = Path.of("/var/lib/berth/images");
+    static final String CGROUP_PARENT = "/berth";
+
+    @TempDir
+    Path temp;
+    IsolationEngine engine;
+    EngineConfig config;
+
+    @BeforeEach
+    void startEngine() throws IOException {
+        config = new EngineConfig(CRUN, temp.resolve("engine"), IMAGES, CGROUP_PARENT, 1024 * 1024, Duration.ofSeconds(2));
+        engine = IsolationEngine.create(config);
+        assertThat(engine.readinessProblems())
+                .as("the host must be prepared for rootless jobs (scripts/host-setup.sh as root; ./berth test does it)")
+                .isEmpty();
+    }
+
+    @AfterEach
+    void stopEngine() {
+        engine.close();
+    }
+
+    /** The n-th tenant range of this host's subordinate ID block. */
+    static IdRange tenantRange(int slot) throws IOException {
+        SubordinateIds block = SubordinateIds.of(Path.of("/etc/subuid"), HostIdentity.current()).orElseThrow();
+        return new IdRange(block.start() + (long) slot * IdRange.TENANT_RANGE_SIZE, IdRange.TENANT_RANGE_SIZE);
+    }
+
+    static ExecutionPlan plan(JobRequest request, int tenantSlot) throws IOException {
+        HostIdentity self = HostIdentity.current();
+        AdmissionContext context = new AdmissionContext("tenant-" + tenantSlot, tenantRange(tenantSlot),
+                new ServiceIdentity(self.uid(), self.gid()));
+        Admission admission = new JobAdmission(PlatformCeilings.defaults()).admit(request, context);
+        assertThat(admission).isInstanceOf(Admission.Admitted.class);
+        return ((Admission.Admitted) admission).plan();
+    }
+
+    static JobRequest shell(String script) {
+        return new JobRequest("busybox", List.of("sh", "-c", script), null, null, null, null, null, null, null, null, null);
+    }
+
+    static JobRequest shell(String script, ResourceRequest resources, Integer timeoutSeconds) {
+        return new JobRequest("busybox", List.of("sh", "-c", script), null, null, null, null, resources, timeoutSeconds, null, null, null);
+    }
+
+    /** Runs a plan to its end and returns its outcome and captured output. */
+    Finished run(ExecutionPlan plan) throws Exception {
+        Path logs = Files.createDirectories(temp.resolve("logs-" + System.nanoTime()));
+        RunningJob job = engine.start(plan, logs);
+        JobOutcome outcome = job.outcome().get(60, TimeUnit.SECONDS);
+        return new Finished(outcome, Files.readString(logs.resolve("stdout.log")), Files.readString(logs.resolve("stderr.log")));
+    }
+
+    record Finished(JobOutcome outcome, String stdout, String stderr) {
+    }
+}
