@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
 final class JobExecution {
 
     private static final Logger LOG = Logger.getLogger(JobExecution.class);
+    /** The runtime reports a container killed by SIGKILL as 128 + 9. */
+    private static final int EXIT_SIGKILL = 137;
 
     private final String containerId;
     private final ExecutionPlan plan;
@@ -166,7 +168,7 @@ final class JobExecution {
                 return new JobOutcome(security.map(s -> status), Optional.of(stopReason), stopDetail, usage, security, image.digest());
             }
         }
-        if (used.oomKills() > 0) {
+        if (used.oomKills() > 0 || (used.memoryLimitHit() && status == EXIT_SIGKILL)) {
             return new JobOutcome(Optional.of(status), Optional.of(TerminationReason.OOMKilled),
                     "killed by the kernel at its memory limit of " + plan.limits().memoryBytes() + " bytes", usage, security, image.digest());
         }

@@ -120,7 +120,9 @@ final class CgroupV1Driver implements CgroupDriver {
             return new CgroupUsage(
                     CgroupFiles.readLong(dir("cpuacct").resolve("cpuacct.usage")),
                     CgroupFiles.readLong(memory.resolve("memory.max_usage_in_bytes")),
-                    CgroupFiles.readKey(memory.resolve("memory.oom_control"), "oom_kill"));
+                    CgroupFiles.readKey(memory.resolve("memory.oom_control"), "oom_kill"),
+                    CgroupFiles.readLong(memory.resolve("memory.max_usage_in_bytes"))
+                            >= CgroupFiles.readLong(memory.resolve("memory.limit_in_bytes")));
         }
 
         @Override

@@ -97,7 +97,8 @@ final class CgroupV2Driver implements CgroupDriver {
             return new CgroupUsage(
                     CgroupFiles.readKey(dir.resolve("cpu.stat"), "usage_usec") * 1000,
                     CgroupFiles.readLong(dir.resolve("memory.peak")),
-                    CgroupFiles.readKey(dir.resolve("memory.events"), "oom_kill"));
+                    CgroupFiles.readKey(dir.resolve("memory.events"), "oom_kill"),
+                    CgroupFiles.readKey(dir.resolve("memory.events"), "max") > 0);
         }
 
         @Override
