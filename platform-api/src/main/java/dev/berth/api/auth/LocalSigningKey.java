@@ -1,0 +1,66 @@
+package dev.berth.api.auth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/**
+ * The embedded issuer's RSA key pair, created once under the data directory. The private half is
+ * readable by the service user only; the platform verifies tokens with the public half.
+ */
+public final class LocalSigningKey {
+
+    private static final String PRIVATE_FILE = "token-signing.key";
+    private static final String PUBLIC_FILE = "token-signing.pub";
+
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+
+    private LocalSigningKey(PrivateKey privateKey, PublicKey publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+    }
+
+    public static synchronized LocalSigningKey loadOrCreate(Path dir) throws IOException {
+        Path privateFile = dir.resolve(PRIVATE_FILE);
+        Path publicFile = dir.resolve(PUBLIC_FILE);
+        try {
+            if (!Files.exists(privateFile)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(3072);
+                KeyPair pair = generator.generateKeyPair();
+                Files.write(publicFile, pair.getPublic().getEncoded());
+                Path temp = Files.createTempFile(dir, PRIVATE_FILE, ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(temp, pair.getPrivate().getEncoded());
+                Files.move(temp, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            KeyFactory rsa = KeyFactory.getInstance("RSA");
+            return new LocalSigningKey(
+                    rsa.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile))),
+                    rsa.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the token signing key in " + dir + " is unreadable (" + e.getMessage()
+                    + "): remove " + dir + " to create a new one (existing tokens stop working)", e);
+        }
+    }
+
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    public String publicKeyBase64() {
+        return Base64.getEncoder().encodeToString(publicKey.getEncoded());
+    }
+}

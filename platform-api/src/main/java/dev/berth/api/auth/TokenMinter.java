@@ -1,0 +1,33 @@
+package dev.berth.api.auth;
+
+import dev.berth.api.embedded.EmbeddedDefaults;
+import io.smallrye.jwt.build.Jwt;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Signs bearer tokens for the embedded issuer, shaped like Keycloak's. */
+public final class TokenMinter {
+
+    private final LocalSigningKey key;
+
+    public TokenMinter(LocalSigningKey key) {
+        this.key = key;
+    }
+
+    /**
+     * @param organizations the {@code organization} claim, as Keycloak Organizations writes it;
+     *                      a tenant route needs exactly one
+     */
+    public String mint(String user, List<String> organizations, Set<String> roles, Duration lifetime) {
+        return Jwt.issuer(EmbeddedDefaults.ISSUER)
+                .subject(user)
+                .claim("preferred_username", user)
+                .claim("organization", organizations)
+                .claim("realm_access", Map.of("roles", List.copyOf(roles)))
+                .expiresIn(lifetime)
+                .jws()
+                .sign(key.privateKey());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.berth.api.health;
+
+import dev.berth.engine.IsolationEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only when the host can run rootless jobs; reports the runtime and the cgroup version. */
+@Readiness
+@ApplicationScoped
+public class EngineReadiness implements HealthCheck {
+
+    @Inject
+    IsolationEngine engine;
+
+    @Override
+    public HealthCheckResponse call() {
+        List<String> problems = engine.readinessProblems();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("isolation-engine")
+                .withData("cgroupVersion", engine.cgroupVersion());
+        try {
+            response.withData("runtime", engine.runtimeVersion());
+        } catch (IOException | RuntimeException e) {
+            problems = new ArrayList<>(problems);
+            problems.add("the OCI runtime does not answer: " + e.getMessage());
+        }
+        for (int i = 0; i < problems.size(); i++) {
+            response.withData("problem" + (i + 1), problems.get(i));
+        }
+        return response.status(problems.isEmpty()).build();
+    }
+}

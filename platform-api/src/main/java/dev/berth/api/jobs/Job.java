@@ -1,0 +1,72 @@
+package dev.berth.api.jobs;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A submitted job: what was asked, the plan it was admitted with, and what became of it. */
+@Entity
+@Table(name = "jobs")
+public class Job {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false, updatable = false)
+    public String tenant;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public JobState state;
+
+    public String reason;
+
+    public String detail;
+
+    @Column(name = "exit_code")
+    public Integer exitCode;
+
+    @Column(nullable = false, updatable = false)
+    public String image;
+
+    @Column(name = "image_digest")
+    public String imageDigest;
+
+    /** The request as submitted (JSON). */
+    @Column(name = "request_json", nullable = false, updatable = false)
+    public String requestJson;
+
+    /** The admitted execution plan (JSON); the dispatcher runs exactly this. */
+    @Column(name = "plan_json", nullable = false, updatable = false)
+    public String planJson;
+
+    /** What the engine found in force once the container was created (JSON). */
+    @Column(name = "security_json")
+    public String securityJson;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    public Instant createdAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    @Column(name = "cpu_seconds")
+    public Double cpuSeconds;
+
+    @Column(name = "peak_memory_bytes")
+    public Long peakMemoryBytes;
+
+    @Column(name = "wall_seconds")
+    public Double wallSeconds;
+}

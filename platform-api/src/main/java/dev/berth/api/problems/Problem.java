@@ -1,0 +1,17 @@
+package dev.berth.api.problems;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.policy.Violation;
+import java.util.List;
+
+/** An RFC 9457 problem document; {@code type} is stable, {@code detail} is for people. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, List<Violation> violations) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    static final String TYPE_BASE = "https://berth.dev/problems/";
+
+    public static Problem of(int status, String type, String title, String detail) {
+        return new Problem(TYPE_BASE + type, title, status, detail, null);
+    }
+}
