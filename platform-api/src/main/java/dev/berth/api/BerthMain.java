@@ -15,7 +15,7 @@ import java.util.Arrays;
 @QuarkusMain
 public final class BerthMain {
 
-    private BerthMain() {
+    BerthMain() {
     }
 
     public static void main(String... args) throws Exception {

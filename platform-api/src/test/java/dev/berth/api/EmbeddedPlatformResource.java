@@ -1,0 +1,55 @@
+package dev.berth.api;
+
+import dev.berth.api.auth.LocalSigningKey;
+import dev.berth.api.auth.TokenMinter;
+import dev.berth.api.embedded.EmbeddedDefaults;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Starts the same embedded defaults as {@code ./berth up} (a real PostgreSQL and a signing key)
+ * under a fresh data directory for the test run.
+ */
+public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleManager {
+
+    private EmbeddedDefaults defaults;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> properties = new HashMap<>(defaults.properties());
+        properties.put("berth.dispatch.poll-interval", "200ms");
+        return properties;
+    }
+
+    @Override
+    public void stop() {
+        try {
+            defaults.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Tokens signed with the key the platform under test trusts. */
+    public static String token(Path dataDir, String user, List<String> organizations, String... roles) {
+        try {
+            return new TokenMinter(LocalSigningKey.loadOrCreate(dataDir.resolve("keys")))
+                    .mint(user, organizations, Set.of(roles), Duration.ofMinutes(10));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
