@@ -43,6 +43,7 @@ class JobAdmissionTest {
         assertThat(plan.network()).isEqualTo("none");
         assertThat(plan.hostname()).isEqualTo("job");
         assertThat(plan.limits()).isEqualTo(new Limits(1000, 256L << 20, 256, 1024, 64L << 20));
+        assertThat(plan.limits().cpuQuotaMicros()).isEqualTo(Limits.CPU_PERIOD_MICROS);
         assertThat(plan.decisions()).extracting(Decision::rule).contains("user.default", "user.namespace");
     }
 

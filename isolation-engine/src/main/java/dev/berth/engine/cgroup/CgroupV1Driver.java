@@ -12,7 +12,6 @@ import java.util.Map;
 /** cgroup v1 (and hybrid hosts): one hierarchy per controller, each delegated to the service user. */
 final class CgroupV1Driver implements CgroupDriver {
 
-    static final long CFS_PERIOD_US = 100_000;
     private static final List<String> LIMITED = List.of("memory", "cpu", "cpuacct", "pids");
 
     private final CgroupV1Mounts mounts;
@@ -47,18 +46,14 @@ final class CgroupV1Driver implements CgroupDriver {
                 CgroupFiles.write(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
             }
             Path cpu = cgroup.dir("cpu");
-            CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CFS_PERIOD_US));
-            CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quotaMicros(limits)));
+            CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(Limits.CPU_PERIOD_MICROS));
+            CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuQuotaMicros()));
             CgroupFiles.write(cgroup.dir("pids").resolve("pids.max"), Integer.toString(limits.pids()));
             return cgroup;
         } catch (RuntimeException e) {
             cgroup.close();
             throw e;
         }
-    }
-
-    static long quotaMicros(Limits limits) {
-        return limits.cpuMillis() * CFS_PERIOD_US / 1000;
     }
 
     private final class V1JobCgroup implements JobCgroup {
@@ -101,8 +96,8 @@ final class CgroupV1Driver implements CgroupDriver {
                 problems.add("swap accounting is off (no memory.memsw.limit_in_bytes) while the host has swap: "
                         + "boot with swapaccount=1 or turn swap off");
             }
-            expect(problems, dir("cpu").resolve("cpu.cfs_quota_us"), quotaMicros(limits));
-            expect(problems, dir("cpu").resolve("cpu.cfs_period_us"), CFS_PERIOD_US);
+            expect(problems, dir("cpu").resolve("cpu.cfs_quota_us"), limits.cpuQuotaMicros());
+            expect(problems, dir("cpu").resolve("cpu.cfs_period_us"), Limits.CPU_PERIOD_MICROS);
             expect(problems, dir("pids").resolve("pids.max"), limits.pids());
             return problems;
         }

@@ -10,8 +10,6 @@ import java.util.List;
 /** cgroup v2: one unified hierarchy; host setup enables the controllers on the delegated parent. */
 final class CgroupV2Driver implements CgroupDriver {
 
-    static final long CPU_PERIOD_US = 100_000;
-
     private final Path root;
     private final String parent;
 
@@ -49,7 +47,7 @@ final class CgroupV2Driver implements CgroupDriver {
     }
 
     private static String cpuMax(Limits limits) {
-        return (limits.cpuMillis() * CPU_PERIOD_US / 1000) + " " + CPU_PERIOD_US;
+        return limits.cpuQuotaMicros() + " " + Limits.CPU_PERIOD_MICROS;
     }
 
     private static final class V2JobCgroup implements JobCgroup {

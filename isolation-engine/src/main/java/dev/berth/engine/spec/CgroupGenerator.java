@@ -11,8 +11,6 @@ import dev.berth.policy.Limits;
  */
 final class CgroupGenerator implements SpecGenerator {
 
-    static final long CPU_PERIOD_US = 100_000;
-
     @Override
     public void generate(BundleContext context, ObjectNode spec) {
         ObjectNode linux = spec.withObject("/linux");
@@ -23,8 +21,8 @@ final class CgroupGenerator implements SpecGenerator {
         memory.put("limit", limits.memoryBytes());
         memory.put("swap", limits.memoryBytes());
         ObjectNode cpu = resources.putObject("cpu");
-        cpu.put("quota", limits.cpuMillis() * CPU_PERIOD_US / 1000);
-        cpu.put("period", CPU_PERIOD_US);
+        cpu.put("quota", limits.cpuQuotaMicros());
+        cpu.put("period", Limits.CPU_PERIOD_MICROS);
         resources.putObject("pids").put("limit", limits.pids());
     }
 }
