@@ -82,16 +82,17 @@ final class JobExecution {
 
     void run() {
         Path bundle = config.bundlesDir().resolve(containerId);
+        JobOutcome result;
         try {
-            outcome.complete(runInBundle(bundle));
+            result = runInBundle(bundle);
         } catch (EnforcementException e) {
-            outcome.complete(failure(TerminationReason.EnforcementUnavailable, e.getMessage()));
+            result = failure(TerminationReason.EnforcementUnavailable, e.getMessage());
         } catch (Exception e) {
             LOG.errorf(e, "job container %s failed in the engine", containerId);
-            outcome.complete(failure(TerminationReason.RuntimeError, "the engine failed: " + e.getMessage()));
-        } finally {
-            cleanUp(bundle);
+            result = failure(TerminationReason.RuntimeError, "the engine failed: " + e.getMessage());
         }
+        cleanUp(bundle);
+        outcome.complete(result);
     }
 
     private JobOutcome runInBundle(Path bundle) throws IOException, InterruptedException {

@@ -29,7 +29,7 @@ final class CgroupV1Driver implements CgroupDriver {
 
     @Override
     public List<Path> delegatedDirs() {
-        return LIMITED.stream().map(controller -> mounts.mountOf(controller).resolve(parent.substring(1))).toList();
+        return mounts.hierarchies().stream().map(hierarchy -> hierarchy.resolve(parent.substring(1))).sorted().toList();
     }
 
     @Override
@@ -122,8 +122,8 @@ final class CgroupV1Driver implements CgroupDriver {
 
         @Override
         public void close() {
-            for (String controller : LIMITED) {
-                Path dir = dir(controller);
+            for (Path hierarchy : mounts.hierarchies()) {
+                Path dir = hierarchy.resolve(path.substring(1));
                 killAll(dir);
                 CgroupFiles.removeTree(dir);
             }

@@ -5,11 +5,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Where each cgroup v1 controller is mounted, read from {@code /proc/self/mountinfo}. */
-record CgroupV1Mounts(Map<String, Path> byController) {
+/**
+ * Where each cgroup v1 controller is mounted, read from {@code /proc/self/mountinfo}, and every
+ * hierarchy (named ones like {@code name=systemd} and a hybrid host's cgroup2 tree included):
+ * the runtime creates a job's cgroup in all of them.
+ */
+record CgroupV1Mounts(Map<String, Path> byController, Set<Path> hierarchies) {
 
     static CgroupV1Mounts read() {
         try {
@@ -21,6 +27,7 @@ record CgroupV1Mounts(Map<String, Path> byController) {
 
     static CgroupV1Mounts parse(List<String> mountinfo) {
         Map<String, Path> mounts = new HashMap<>();
+        Set<Path> hierarchies = new HashSet<>();
         for (String line : mountinfo) {
             String[] halves = line.split(" - ", 2);
             if (halves.length != 2) {
@@ -28,14 +35,18 @@ record CgroupV1Mounts(Map<String, Path> byController) {
             }
             String[] fields = halves[0].split(" ");
             String[] fs = halves[1].split(" ");
-            if (fs.length < 3 || !fs[0].equals("cgroup")) {
+            if (fs.length < 3 || !(fs[0].equals("cgroup") || fs[0].equals("cgroup2"))) {
+                continue;
+            }
+            hierarchies.add(Path.of(fields[4]));
+            if (fs[0].equals("cgroup2")) {
                 continue;
             }
             for (String option : fs[2].split(",")) {
                 mounts.putIfAbsent(option, Path.of(fields[4]));
             }
         }
-        return new CgroupV1Mounts(Map.copyOf(mounts));
+        return new CgroupV1Mounts(Map.copyOf(mounts), Set.copyOf(hierarchies));
     }
 
     Path mountOf(String controller) {
