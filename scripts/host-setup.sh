@@ -98,9 +98,12 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   done
 else
   # Hybrid hosts: crun 1.8 refuses to start while a controller (hugetlb here) is attached only to
-  # the cgroup2 tree. Giving each such controller a v1 hierarchy of its own empties that tree.
-  if [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then
-    for controller in $(cat /sys/fs/cgroup/unified/cgroup.controllers); do
+  # the cgroup2 tree. Giving every enabled controller without a v1 mount a hierarchy of its own
+  # empties that tree (and re-attaches one left unmounted).
+  if [ -d /sys/fs/cgroup/unified ]; then
+    mounted=$(awk '{ split($0, halves, " - "); split(halves[2], fs, " "); if (fs[1] == "cgroup") print fs[3] }' /proc/self/mountinfo | tr ',' '\n')
+    for controller in $(awk 'NR > 1 && $4 == 1 { print $1 }' /proc/cgroups); do
+      printf '%s\n' "$mounted" | grep -qx "$controller" && continue
       log "hybrid cgroups: mounting a v1 hierarchy for $controller"
       mkdir -p "/sys/fs/cgroup/$controller"
       mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller"
