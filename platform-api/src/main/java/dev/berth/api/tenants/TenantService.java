@@ -29,16 +29,17 @@ public class TenantService {
         if (existing != null) {
             return existing;
         }
+        SubordinateIds block = block();
         em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
                         + "SELECT :id, slot, :start + slot * :size, :size, :now FROM (SELECT nextval('tenant_range_slot_seq') AS slot) s "
                         + "ON CONFLICT (id) DO NOTHING")
                 .setParameter("id", tenantId)
-                .setParameter("start", block().start())
+                .setParameter("start", block.start())
                 .setParameter("size", IdRange.TENANT_RANGE_SIZE)
                 .setParameter("now", Instant.now())
                 .executeUpdate();
         Tenant tenant = em.find(Tenant.class, tenantId);
-        if (tenant.idRangeStart + tenant.idRangeSize > block().start() + block().count()) {
+        if (tenant.idRangeStart + tenant.idRangeSize > block.start() + block.count()) {
             throw new ProblemException(503, "id-ranges-exhausted", "No free host ID range",
                     "the service user's subordinate ID block is used up by " + tenant.rangeSlot
                             + " tenants: give it a larger block in /etc/subuid and /etc/subgid");
