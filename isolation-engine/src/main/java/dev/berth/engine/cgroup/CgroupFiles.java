@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads and writes cgroup control files, turning failures into actionable messages. */
@@ -27,6 +28,14 @@ final class CgroupFiles {
             return Optional.of(Files.readString(file).strip());
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Adds a problem when the kernel's value in {@code file} is not {@code expected}. */
+    static void expect(List<String> problems, Path file, String expected) {
+        String actual = read(file).orElse("missing");
+        if (!actual.equals(expected)) {
+            problems.add(file + " is " + actual + ", expected " + expected);
         }
     }
 

@@ -89,25 +89,19 @@ final class CgroupV1Driver implements CgroupDriver {
                 }
             }
             Path memory = dir("memory");
-            expect(problems, memory.resolve("memory.limit_in_bytes"), limits.memoryBytes());
+            CgroupFiles.expect(problems, memory.resolve("memory.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
             if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
-                expect(problems, memory.resolve("memory.memsw.limit_in_bytes"), limits.memoryBytes());
+                CgroupFiles.expect(problems, memory.resolve("memory.memsw.limit_in_bytes"), String.valueOf(limits.memoryBytes()));
             } else if (hostHasSwap()) {
                 problems.add("swap accounting is off (no memory.memsw.limit_in_bytes) while the host has swap: "
                         + "boot with swapaccount=1 or turn swap off");
             }
-            expect(problems, dir("cpu").resolve("cpu.cfs_quota_us"), limits.cpuQuotaMicros());
-            expect(problems, dir("cpu").resolve("cpu.cfs_period_us"), Limits.CPU_PERIOD_MICROS);
-            expect(problems, dir("pids").resolve("pids.max"), limits.pids());
+            CgroupFiles.expect(problems, dir("cpu").resolve("cpu.cfs_quota_us"), String.valueOf(limits.cpuQuotaMicros()));
+            CgroupFiles.expect(problems, dir("cpu").resolve("cpu.cfs_period_us"), String.valueOf(Limits.CPU_PERIOD_MICROS));
+            CgroupFiles.expect(problems, dir("pids").resolve("pids.max"), String.valueOf(limits.pids()));
             return problems;
         }
 
-        private void expect(List<String> problems, Path file, long expected) {
-            String actual = CgroupFiles.read(file).orElse("missing");
-            if (!actual.equals(Long.toString(expected))) {
-                problems.add(file + " is " + actual + ", expected " + expected);
-            }
-        }
 
         @Override
         public CgroupUsage usage() {

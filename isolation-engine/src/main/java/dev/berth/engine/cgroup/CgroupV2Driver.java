@@ -84,11 +84,9 @@ final class CgroupV2Driver implements CgroupDriver {
         }
 
         private void expect(List<String> problems, String file, String expected) {
-            String actual = CgroupFiles.read(dir.resolve(file)).orElse("missing");
-            if (!actual.equals(expected)) {
-                problems.add(dir.resolve(file) + " is " + actual + ", expected " + expected);
-            }
+            CgroupFiles.expect(problems, dir.resolve(file), expected);
         }
+
 
         @Override
         public CgroupUsage usage() {

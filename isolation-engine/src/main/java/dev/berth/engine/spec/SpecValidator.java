@@ -45,14 +45,11 @@ final class SpecValidator {
         if (!namespaces.containsAll(NamespaceGenerator.NAMESPACES)) {
             problems.add("missing namespaces: expected " + NamespaceGenerator.NAMESPACES + ", got " + namespaces);
         }
-        for (JsonNode mapping : spec.path("linux").path("uidMappings")) {
-            if (mapping.path("hostID").asLong() == 0) {
-                problems.add("host uid 0 is mapped into the container");
-            }
-        }
-        for (JsonNode mapping : spec.path("linux").path("gidMappings")) {
-            if (mapping.path("hostID").asLong() == 0) {
-                problems.add("host gid 0 is mapped into the container");
+        for (String kind : List.of("uid", "gid")) {
+            for (JsonNode mapping : spec.path("linux").path(kind + "Mappings")) {
+                if (mapping.path("hostID").asLong() == 0) {
+                    problems.add("host " + kind + " 0 is mapped into the container");
+                }
             }
         }
         if (!problems.isEmpty()) {
