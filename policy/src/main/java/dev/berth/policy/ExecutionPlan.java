@@ -1,5 +1,6 @@
 package dev.berth.policy;
 
+import dev.berth.policy.seccomp.SeccompProfile;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ public record ExecutionPlan(
         List<IdMapping> uidMappings,
         List<IdMapping> gidMappings,
         List<String> capabilities,
+        SeccompProfile seccomp,
         boolean noNewPrivileges,
         boolean readOnlyRootfs,
         Limits limits,

@@ -1,5 +1,7 @@
 package dev.berth.policy;
 
+import dev.berth.policy.seccomp.SeccompProfile;
+import dev.berth.policy.seccomp.SeccompProfiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.Objects;
 public final class JobAdmission {
 
     private static final long MIB = 1024L * 1024L;
-    private static final String DEFAULT_WORKING_DIR = "/";
+    private static final String DEFAULT_WORKING_DIR = "/tmp";
     private static final String HOSTNAME = "job";
 
     private final PlatformCeilings ceilings;
@@ -49,6 +51,9 @@ public final class JobAdmission {
                 + context.tenant() + "'s host range starting at " + context.tenantRange().hostStart()));
         decisions.add(new Decision("capabilities.none-by-default", capabilities.isEmpty()
                 ? "no capabilities" : "capabilities " + capabilities + " allowed by the platform"));
+        SeccompProfile seccomp = SeccompProfiles.restricted();
+        decisions.add(new Decision("seccomp.default-deny", "system calls outside the " + seccomp.reference()
+                + " allow-list fail with EPERM"));
         decisions.add(new Decision("privileges.no-new", "no_new_privileges is always on"));
         decisions.add(new Decision("rootfs.read-only", "the image's root filesystem is mounted read-only"));
 
@@ -63,6 +68,7 @@ public final class JobAdmission {
                 IdMapPlanner.uidMappings(context),
                 IdMapPlanner.gidMappings(context),
                 capabilities,
+                seccomp,
                 true,
                 true,
                 limits,
