@@ -8,6 +8,8 @@ import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.ResolvedImage;
 import dev.berth.engine.runtime.CliOciRuntime;
 import dev.berth.engine.runtime.OciRuntime;
+import dev.berth.engine.seccomp.SeccompCompiler;
+import dev.berth.engine.seccomp.SeccompLoading;
 import dev.berth.engine.spec.OciSpecBuilder;
 import dev.berth.policy.ExecutionPlan;
 import java.io.IOException;
@@ -34,22 +36,24 @@ public final class IsolationEngine implements AutoCloseable {
     private final OciRuntime runtime;
     private final CgroupDriver cgroups;
     private final ImageStore images;
-    private final OciSpecBuilder specs;
-    private final ObjectMapper mapper = new ObjectMapper();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("berth-engine-timer").factory());
+    private final EngineServices services;
 
     public IsolationEngine(EngineConfig config, OciRuntime runtime, CgroupDriver cgroups, ImageStore images) throws IOException {
         this.config = config;
         this.runtime = runtime;
         this.cgroups = cgroups;
         this.images = images;
-        this.specs = new OciSpecBuilder(mapper);
         var privateDir = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(config.workDir(), privateDir);
         Files.createDirectories(config.stateDir(), privateDir);
         Files.createDirectories(config.bundlesDir(), privateDir);
+        ObjectMapper mapper = new ObjectMapper();
+        SeccompLoading seccomp = new SeccompLoading(SeccompCompiler.install(config.workDir().resolve("bin")),
+                runtime.acceptsPrecompiledSeccomp());
+        this.services = new EngineServices(config, runtime, cgroups, new OciSpecBuilder(mapper), seccomp, mapper, threads, timers);
     }
 
     /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the image directory. */
@@ -68,8 +72,7 @@ public final class IsolationEngine implements AutoCloseable {
         ResolvedImage image = images.resolve(plan.image())
                 .orElseThrow(() -> new ImageNotFoundException("image " + plan.image() + " is not in the image store "
                         + config.imagesDir() + ": import it, or use the built-in busybox"));
-        JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir,
-                config, runtime, cgroups, specs, mapper, threads, timers);
+        JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir, services);
         threads.submit(execution::run);
         return new RunningJob(execution);
     }

@@ -3,12 +3,12 @@ package dev.berth.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.cgroup.CgroupUsage;
+import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.cgroup.JobCgroup;
 import dev.berth.engine.image.ResolvedImage;
 import dev.berth.engine.logs.CappedLogCopier;
-import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.spec.BundleContext;
-import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.engine.spec.WorkingDirectory;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.IdMapping;
 import java.io.IOException;
@@ -23,9 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -43,10 +41,8 @@ final class JobExecution {
     private final EngineConfig config;
     private final OciRuntime runtime;
     private final CgroupDriver cgroups;
-    private final OciSpecBuilder specs;
     private final ObjectMapper mapper;
-    private final ExecutorService threads;
-    private final ScheduledExecutorService timers;
+    private final EngineServices services;
 
     private final CompletableFuture<JobStart> started = new CompletableFuture<>();
     private final CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
@@ -56,20 +52,16 @@ final class JobExecution {
     private StartGate gate;
     private boolean gateOpened;
 
-    JobExecution(String containerId, ExecutionPlan plan, ResolvedImage image, Path logDir, EngineConfig config,
-                 OciRuntime runtime, CgroupDriver cgroups, OciSpecBuilder specs, ObjectMapper mapper,
-                 ExecutorService threads, ScheduledExecutorService timers) {
+    JobExecution(String containerId, ExecutionPlan plan, ResolvedImage image, Path logDir, EngineServices services) {
         this.containerId = containerId;
         this.plan = plan;
         this.image = image;
         this.logDir = logDir;
-        this.config = config;
-        this.runtime = runtime;
-        this.cgroups = cgroups;
-        this.specs = specs;
-        this.mapper = mapper;
-        this.threads = threads;
-        this.timers = timers;
+        this.services = services;
+        this.config = services.config();
+        this.runtime = services.runtime();
+        this.cgroups = services.cgroups();
+        this.mapper = services.mapper();
     }
 
     CompletableFuture<JobStart> started() {
@@ -96,6 +88,10 @@ final class JobExecution {
     }
 
     private JobOutcome runInBundle(Path bundle) throws IOException, InterruptedException {
+        Optional<String> workingDirProblem = WorkingDirectory.problem(plan.workingDir(), image);
+        if (workingDirProblem.isPresent()) {
+            return failure(TerminationReason.RuntimeError, workingDirProblem.get());
+        }
         Files.createDirectory(bundle, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(logDir);
         BundleContext.StartGate gatePaths = new BundleContext.StartGate(bundle, bundle.resolve("state.fifo"), bundle.resolve("verdict.fifo"));
@@ -105,11 +101,12 @@ final class JobExecution {
                 gate = startGate;
             }
             mapper.writeValue(bundle.resolve("config.json").toFile(),
-                    specs.build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths)));
+                    services.specs().build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths,
+                            services.seccomp().precompiled(plan.seccomp()))));
 
             Process process = runtime.run(containerId, bundle);
-            Future<?> stdout = threads.submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));
-            Future<?> stderr = threads.submit(new CappedLogCopier(process.getErrorStream(), logDir.resolve("stderr.log"), config.logCapBytes()));
+            Future<?> stdout = services.threads().submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));
+            Future<?> stderr = services.threads().submit(new CappedLogCopier(process.getErrorStream(), logDir.resolve("stderr.log"), config.logCapBytes()));
 
             Optional<String> state = startGate.awaitState(process);
             if (state.isEmpty()) {
@@ -121,7 +118,7 @@ final class JobExecution {
             long pid = mapper.readTree(state.get()).path("pid").asLong();
             Optional<EffectiveSecurity> security = admit(pid, cgroup, startGate);
             Instant startedAt = Instant.now();
-            var timeout = timers.schedule(() -> stop(TerminationReason.TimedOut,
+            var timeout = services.timers().schedule(() -> stop(TerminationReason.TimedOut,
                     "ran longer than its timeout of " + plan.timeoutSeconds() + " s"), plan.timeoutSeconds(), TimeUnit.SECONDS);
             int status = process.waitFor();
             timeout.cancel(false);
@@ -139,6 +136,7 @@ final class JobExecution {
         List<IdMapping> uidMap = ProcIdMaps.uidMap(pid);
         List<IdMapping> gidMap = ProcIdMaps.gidMap(pid);
         List<String> problems = new ArrayList<>(cgroup.verify(pid, plan.limits()));
+        problems.addAll(ProcLimits.verifyOpenFiles(pid, plan.limits().openFiles()));
         if (!uidMap.equals(plan.uidMappings())) {
             problems.add("uid map is " + uidMap + ", planned " + plan.uidMappings());
         }
@@ -154,7 +152,7 @@ final class JobExecution {
                 startGate.refuse();
                 return Optional.empty();
             }
-            EffectiveSecurity security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), "none",
+            EffectiveSecurity security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), plan.seccomp().reference(),
                     plan.noNewPrivileges(), plan.readOnlyRootfs(), plan.limits(), plan.network(), cgroups.version());
             startGate.open();
             gateOpened = true;
@@ -193,7 +191,7 @@ final class JobExecution {
             }
         }
         signal("TERM");
-        timers.schedule(() -> {
+        services.timers().schedule(() -> {
             if (!outcome.isDone()) {
                 signal("KILL");
             }

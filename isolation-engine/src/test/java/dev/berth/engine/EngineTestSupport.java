@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class EngineTestSupport {
 
     static final Path CRUN = Path.of("/usr/bin/crun");
-    static final Path IMAGES = Path.of("/var/lib/berth/images");
     static final String CGROUP_PARENT = "/berth";
 
     @TempDir
@@ -40,7 +39,7 @@ abstract class EngineTestSupport {
 
     @BeforeEach
     void startEngine() throws IOException {
-        config = new EngineConfig(CRUN, temp.resolve("engine"), IMAGES, CGROUP_PARENT, 1024 * 1024, Duration.ofSeconds(2));
+        config = new EngineConfig(CRUN, temp.resolve("engine"), TestImages.directory(), CGROUP_PARENT, 1024 * 1024, Duration.ofSeconds(2));
         engine = IsolationEngine.create(config);
         assertThat(engine.readinessProblems())
                 .as("the host must be prepared for rootless jobs (scripts/host-setup.sh as root; ./berth test does it)")

@@ -64,7 +64,7 @@ class StartGateTest extends EngineTestSupport {
             }
         };
         try (IsolationEngine gated = new IsolationEngine(config, new CliOciRuntime(CRUN, config.stateDir()),
-                droppingMemoryLimit, new DirectoryImageStore(IMAGES))) {
+                droppingMemoryLimit, new DirectoryImageStore(config.imagesDir()))) {
             Path logs = Files.createDirectories(temp.resolve("gated"));
             RunningJob job = gated.start(plan(shell("echo the program ran"), 1), logs);
             JobOutcome outcome = job.outcome().get(60, TimeUnit.SECONDS);

@@ -33,6 +33,11 @@ public final class CliOciRuntime implements OciRuntime {
     }
 
     @Override
+    public boolean acceptsPrecompiledSeccomp() throws IOException {
+        return describe().startsWith("crun ");
+    }
+
+    @Override
     public Process run(String containerId, Path bundle) throws IOException {
         return new ProcessBuilder(command(List.of("run", "--bundle", bundle.toString(), containerId)))
                 .redirectInput(DEV_NULL)

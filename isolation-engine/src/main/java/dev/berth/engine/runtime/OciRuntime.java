@@ -9,6 +9,9 @@ public interface OciRuntime {
     /** The runtime's name and version, for health checks and logs. */
     String describe() throws IOException;
 
+    /** Whether the runtime loads a precompiled seccomp program (crun's {@code run.oci.seccomp_bpf_data}). */
+    boolean acceptsPrecompiledSeccomp() throws IOException;
+
     /**
      * Creates and starts the container in the foreground: the returned process exits with the
      * container's status and its stdout and stderr are the container's.

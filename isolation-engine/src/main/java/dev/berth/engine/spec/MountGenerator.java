@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The filesystem a job sees: the shared image read-only, a fresh /dev, its own /proc and /sys
- * read-only where the OCI defaults say so, a read-only cgroup view, and a size- and inode-limited
- * /tmp as its only writable place.
+ * read-only where the OCI defaults say so, a read-only cgroup view, and size- and inode-limited
+ * tmpfs scratch at /tmp and at the working directory as its only writable places. tmpfs pages are
+ * charged to the job's memory cgroup, so scratch never outgrows the memory limit either.
  */
 final class MountGenerator implements SpecGenerator {
 
@@ -39,8 +40,14 @@ final class MountGenerator implements SpecGenerator {
         mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
         long scratch = context.plan().limits().scratchBytes();
-        mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777",
-                "size=" + scratch, "nr_inodes=" + Math.max(MIN_SCRATCH_INODES, scratch / SCRATCH_BYTES_PER_INODE));
+        String size = "size=" + scratch;
+        String inodes = "nr_inodes=" + Math.max(MIN_SCRATCH_INODES, scratch / SCRATCH_BYTES_PER_INODE);
+        mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777", size, inodes);
+        String workingDir = context.plan().workingDir();
+        if (!WorkingDirectory.isScratch(workingDir)) {
+            mount(mounts, workingDir, "tmpfs", "tmpfs", "nosuid", "nodev", "mode=0700",
+                    "uid=" + context.plan().uid(), "gid=" + context.plan().gid(), size, inodes);
+        }
 
         ObjectNode linux = spec.withObject("/linux");
         ArrayNode masked = linux.putArray("maskedPaths");

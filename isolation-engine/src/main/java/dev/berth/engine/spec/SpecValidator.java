@@ -32,6 +32,10 @@ final class SpecValidator {
                 }
             }
         }
+        if (!spec.path("annotations").has(SeccompGenerator.BPF_ANNOTATION)
+                && !spec.path("linux").path("seccomp").path("defaultAction").asText().equals("SCMP_ACT_ERRNO")) {
+            problems.add("seccomp is not default-deny");
+        }
         if (!spec.path("root").path("readonly").asBoolean(false)) {
             problems.add("the root filesystem is writable");
         }
