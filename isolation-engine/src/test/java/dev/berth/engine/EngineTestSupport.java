@@ -79,7 +79,12 @@ abstract class EngineTestSupport {
         Path logs = Files.createDirectories(temp.resolve("logs-" + System.nanoTime()));
         RunningJob job = engine.start(plan, logs);
         JobOutcome outcome = job.outcome().get(60, TimeUnit.SECONDS);
-        return new Finished(outcome, Files.readString(logs.resolve("stdout.log")), Files.readString(logs.resolve("stderr.log")));
+        return new Finished(outcome, readIfWritten(logs.resolve("stdout.log")), readIfWritten(logs.resolve("stderr.log")));
+    }
+
+    /** A job refused before its container was created has no logs. */
+    private static String readIfWritten(Path log) throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     record Finished(JobOutcome outcome, String stdout, String stderr) {

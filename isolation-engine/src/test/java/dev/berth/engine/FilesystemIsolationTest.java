@@ -2,6 +2,7 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The image is read-only and shared; /tmp is the job's own writable scratch. */
@@ -15,10 +16,11 @@ class FilesystemIsolationTest extends EngineTestSupport {
     }
 
     @Test
-    void capabilitiesAreEmptyAndNoNewPrivilegesIsSet() throws Exception {
-        Finished finished = run(plan(shell("grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status"), 1));
+    void theRootCannotBeWrittenEvenThroughRawSystemCalls() throws Exception {
+        List<String> checks = List.of("root_write");
+        Finished finished = run(plan(EscapeProbe.request(checks), 1));
 
-        assertThat(finished.stdout().lines().map(String::strip)).containsExactlyInAnyOrder(
-                "CapPrm:\t0000000000000000", "CapEff:\t0000000000000000", "CapBnd:\t0000000000000000", "NoNewPrivs:\t1");
+        assertThat(EscapeProbe.parse(finished, checks).get("root_write"))
+                .extracting(EscapeProbe.Verdict::result, EscapeProbe.Verdict::detail).containsExactly("DENIED", "EROFS");
     }
 }

@@ -22,8 +22,13 @@ final class MountGenerator implements SpecGenerator {
             "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
             "/sys/firmware", "/sys/devices/virtual/powercap");
 
+    /**
+     * The OCI defaults, plus /sys/fs/cgroup itself: on cgroup v1 the runtime builds it as a
+     * writable tmpfs holding the read-only controller mounts, which would be a second, unaccounted
+     * scratch space.
+     */
     static final List<String> READONLY_PATHS = List.of(
-            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", "/sys/fs/cgroup");
 
     @Override
     public void generate(BundleContext context, ObjectNode spec) {
