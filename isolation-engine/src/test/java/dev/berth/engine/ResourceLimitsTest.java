@@ -2,10 +2,11 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ResourceRequest;
 import org.junit.jupiter.api.Test;
 
-/** Memory, CPU and pids limits are in the kernel before the job runs; the memory limit ends a hog. */
+/** Memory, CPU, pids and open-file limits are in the kernel before the job runs and hold against hogs. */
 class ResourceLimitsTest extends EngineTestSupport {
 
     @Test
@@ -23,10 +24,29 @@ class ResourceLimitsTest extends EngineTestSupport {
 
     @Test
     void allocationBeyondTheMemoryLimitEndsOomKilled() throws Exception {
-        Finished finished = run(plan(shell("head -c 200m /dev/zero | tail > /dev/null", new ResourceRequest(null, 16, null, null), null), 1));
+        Finished finished = run(plan(shell("head -c 400m /dev/zero | tail > /dev/null", new ResourceRequest(null, 64, null, null), null), 1));
 
         assertThat(finished.outcome().reason()).as("%s %s", finished.outcome(), finished.stderr()).contains(TerminationReason.OOMKilled);
-        assertThat(finished.outcome().usage().peakMemoryBytes()).isLessThanOrEqualTo(16L << 20).isPositive();
+        assertThat(finished.outcome().usage().peakMemoryBytes()).isLessThanOrEqualTo(64L << 20).isPositive();
+    }
+
+    @Test
+    void twoBusyLoopsUnderAQuarterCpuGetAboutOneCpuSecondInFourSeconds() throws Exception {
+        Finished finished = run(plan(shell("timeout 4 sh -c 'while :; do :; done' & timeout 4 sh -c 'while :; do :; done' & wait",
+                new ResourceRequest(250, null, null, null), 30), 1));
+
+        assertThat(finished.outcome().usage().wallSeconds()).isGreaterThanOrEqualTo(3.9);
+        // 4 s at 250 millicores is 1.0 CPU second; a CFS period of slack on either side.
+        assertThat(finished.outcome().usage().cpuSeconds()).as(finished.stderr()).isBetween(0.5, 1.15);
+    }
+
+    @Test
+    void openFilesAreLimited() throws Exception {
+        ExecutionPlan plan = plan(shell("ulimit -Sn; ulimit -Hn"), 1);
+        Finished finished = run(plan);
+
+        String limit = String.valueOf(plan.limits().openFiles());
+        assertThat(finished.stdout().lines()).containsExactly(limit, limit);
     }
 
     @Test
