@@ -19,6 +19,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +44,7 @@ public final class IsolationEngine implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("berth-engine-timer").factory());
     private final EngineServices services;
+    private final AtomicInteger jobsStarted = new AtomicInteger();
 
     public IsolationEngine(EngineConfig config, OciRuntime runtime, CgroupDriver cgroups, ImageStore images) throws IOException {
         this.config = config;
@@ -72,9 +77,34 @@ public final class IsolationEngine implements AutoCloseable {
         ResolvedImage image = images.resolve(plan.image())
                 .orElseThrow(() -> new ImageNotFoundException("image " + plan.image() + " is not in the image store "
                         + config.imagesDir() + ": import it, or use the built-in busybox"));
+        jobsStarted.incrementAndGet();
         JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir, services);
         threads.submit(execution::run);
         return new RunningJob(execution);
+    }
+
+    /**
+     * Finds the containers a previous engine on this work directory left running (the platform
+     * crashed or was killed) and removes them with their cgroups and bundles, so nothing keeps
+     * running unobserved. Only this engine's own state and bundle directories are consulted, so
+     * other engines sharing the host or the cgroup parent are never touched. Call it once, before
+     * the first job starts.
+     *
+     * @return the IDs of the containers removed
+     */
+    public List<String> reapLeftovers() throws IOException {
+        if (jobsStarted.get() > 0) {
+            throw new IllegalStateException("leftovers can only be reaped before this engine starts jobs; it would kill its own");
+        }
+        Set<String> leftovers = new TreeSet<>(runtime.list());
+        try (Stream<Path> bundles = Files.list(config.bundlesDir())) {
+            bundles.map(bundle -> bundle.getFileName().toString()).forEach(leftovers::add);
+        }
+        for (String containerId : leftovers) {
+            ContainerRemoval.remove(containerId, config, runtime);
+            cgroups.removeLeftover(containerId);
+        }
+        return List.copyOf(leftovers);
     }
 
     /** Every reason this host cannot run jobs right now, each with its fix; empty when ready. */

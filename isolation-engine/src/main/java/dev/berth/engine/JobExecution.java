@@ -18,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +82,7 @@ final class JobExecution {
             LOG.errorf(e, "job container %s failed in the engine", containerId);
             result = failure(TerminationReason.RuntimeError, "the engine failed: " + e.getMessage());
         }
-        cleanUp(bundle);
+        ContainerRemoval.remove(containerId, config, runtime);
         outcome.complete(result);
     }
 
@@ -222,24 +221,6 @@ final class JobExecution {
             return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
         } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
-    private void cleanUp(Path bundle) {
-        if (Files.exists(config.stateDir().resolve(containerId))) {
-            try {
-                runtime.forceDelete(containerId);
-            } catch (IOException e) {
-                LOG.warnf("could not delete container %s: %s", containerId, e.getMessage());
-            }
-        }
-        if (!Files.exists(bundle)) {
-            return;
-        }
-        try (var files = Files.walk(bundle)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf("could not remove bundle %s: %s", bundle, e.getMessage());
         }
     }
 }

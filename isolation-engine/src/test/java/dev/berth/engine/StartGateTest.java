@@ -36,6 +36,11 @@ class StartGateTest extends EngineTestSupport {
             }
 
             @Override
+            public void removeLeftover(String name) {
+                real.removeLeftover(name);
+            }
+
+            @Override
             public JobCgroup create(String name, Limits limits) {
                 JobCgroup cgroup = real.create(name, limits);
                 return new JobCgroup() {

@@ -13,6 +13,9 @@ public interface CgroupDriver {
 
     JobCgroup create(String name, Limits limits);
 
+    /** Kills what runs in a job cgroup a previous engine left behind and removes it; nothing if absent. */
+    void removeLeftover(String name);
+
     /** The cgroup directories that must belong to the service user for jobs to be limited. */
     List<Path> delegatedDirs();
 

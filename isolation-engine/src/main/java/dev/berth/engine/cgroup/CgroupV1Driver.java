@@ -56,6 +56,11 @@ final class CgroupV1Driver implements CgroupDriver {
         }
     }
 
+    @Override
+    public void removeLeftover(String name) {
+        new V1JobCgroup(parent + "/" + name).close();
+    }
+
     private final class V1JobCgroup implements JobCgroup {
 
         private final String path;

@@ -46,6 +46,15 @@ final class CgroupV2Driver implements CgroupDriver {
         }
     }
 
+    @Override
+    public void removeLeftover(String name) {
+        String path = parent + "/" + name;
+        Path dir = root.resolve(path.substring(1));
+        if (Files.isDirectory(dir)) {
+            new V2JobCgroup(path, dir).close();
+        }
+    }
+
     private static String cpuMax(Limits limits) {
         return limits.cpuQuotaMicros() + " " + Limits.CPU_PERIOD_MICROS;
     }

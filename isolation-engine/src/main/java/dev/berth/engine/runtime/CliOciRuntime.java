@@ -50,6 +50,11 @@ public final class CliOciRuntime implements OciRuntime {
     }
 
     @Override
+    public List<String> list() throws IOException {
+        return execute(command(List.of("list", "--quiet"))).lines().map(String::strip).filter(id -> !id.isEmpty()).toList();
+    }
+
+    @Override
     public void forceDelete(String containerId) throws IOException {
         execute(command(List.of("delete", "--force", containerId)));
     }

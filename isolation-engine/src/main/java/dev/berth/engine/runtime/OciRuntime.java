@@ -2,6 +2,7 @@ package dev.berth.engine.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** An OCI runtime driven through its command line, always rootless and with cgroupfs. */
 public interface OciRuntime {
@@ -20,6 +21,9 @@ public interface OciRuntime {
 
     /** Sends a signal (e.g. {@code TERM}, {@code KILL}) to every process of the container. */
     void kill(String containerId, String signal) throws IOException;
+
+    /** The IDs of every container the runtime keeps state for under this engine's state directory. */
+    List<String> list() throws IOException;
 
     /** Removes whatever state the runtime still keeps for the container, killing it if needed. */
     void forceDelete(String containerId) throws IOException;

@@ -13,6 +13,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,7 +51,11 @@ public class Dispatcher {
     private volatile boolean stopping;
     private Thread loop;
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event) throws IOException {
+        List<String> reaped = engine.reapLeftovers();
+        if (!reaped.isEmpty()) {
+            LOG.warnf("removed %d container(s) a previous run left behind: %s", reaped.size(), reaped);
+        }
         int orphans = transitions.failOrphans();
         if (orphans > 0) {
             LOG.warnf("%d job(s) were running when the platform last stopped; they are FAILED with reason PlatformRestart", orphans);
