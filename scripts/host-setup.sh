@@ -77,6 +77,13 @@ for file in /etc/subuid /etc/subgid; do
   fi
 done
 
+# runc opens the host's / to pivot into the container, as container root (the service user); an
+# ACL entry that gives the service user less than everyone else on / breaks every runc start.
+if ! setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups -- test -r /; then
+  log "letting $SERVICE_USER read / (runc needs it)"
+  setfacl -m "u:$SERVICE_USER:rx" /
+fi
+
 # --- cgroups --------------------------------------------------------------------------------
 delegate() { # $1 = cgroup directory to create and hand to the service user
   [ -d "$1" ] || mkdir "$1"

@@ -103,7 +103,7 @@ final class JobExecution {
                     services.specs().build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths,
                             services.seccomp().precompiled(plan.seccomp()))));
 
-            Process process = runtime.run(containerId, bundle);
+            Process process = runtime.run(containerId, bundle, plan.limits().openFiles());
             Future<?> stdout = services.threads().submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));
             Future<?> stderr = services.threads().submit(new CappedLogCopier(process.getErrorStream(), logDir.resolve("stderr.log"), config.logCapBytes()));
 

@@ -15,16 +15,19 @@ import java.util.Optional;
 /**
  * The engine's end of the start gate hook. Both FIFOs are opened read-write, which on Linux never
  * blocks, so neither side can hang the other: if the runtime dies before the hook runs, the
- * engine writes an empty line to itself and stops waiting.
+ * engine writes an empty line to itself and stops waiting. That wake-up goes through a channel of
+ * its own, because a FileChannel serialises reads and writes, and the read is the one blocked.
  */
 final class StartGate implements AutoCloseable {
 
     private final FileChannel state;
+    private final FileChannel wakeUp;
     private final FileChannel verdict;
     private final BufferedReader stateLines;
 
-    private StartGate(FileChannel state, FileChannel verdict) {
+    private StartGate(FileChannel state, FileChannel wakeUp, FileChannel verdict) {
         this.state = state;
+        this.wakeUp = wakeUp;
         this.verdict = verdict;
         this.stateLines = new BufferedReader(new InputStreamReader(Channels.newInputStream(state), StandardCharsets.UTF_8));
     }
@@ -41,21 +44,22 @@ final class StartGate implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while creating the start gate", e);
         }
-        return new StartGate(
-                FileChannel.open(stateFifo, StandardOpenOption.READ, StandardOpenOption.WRITE),
+        FileChannel state = FileChannel.open(stateFifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new StartGate(state,
+                FileChannel.open(stateFifo, StandardOpenOption.WRITE),
                 FileChannel.open(verdictFifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
     }
 
     /** Waits for the hook's container state, or for the runtime to exit without reaching the hook. */
     Optional<String> awaitState(Process runtime) throws IOException {
-        runtime.onExit().thenRun(this::wakeUp);
+        runtime.onExit().thenRun(this::wakeUpReader);
         String line = stateLines.readLine();
         return line == null || line.isBlank() ? Optional.empty() : Optional.of(line);
     }
 
-    private void wakeUp() {
+    private void wakeUpReader() {
         try {
-            state.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
+            wakeUp.write(ByteBuffer.wrap("\n".getBytes(StandardCharsets.UTF_8)));
         } catch (IOException ignored) {
             // The gate is already closed: nobody is waiting any more.
         }
@@ -75,7 +79,7 @@ final class StartGate implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (state; verdict) {
+        try (state; wakeUp; verdict) {
             stateLines.close();
         }
     }

@@ -7,7 +7,9 @@ import dev.berth.engine.cgroup.CgroupUsage;
 import dev.berth.engine.cgroup.JobCgroup;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.runtime.CliOciRuntime;
+import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.policy.Limits;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,5 +102,46 @@ class StartGateTest extends EngineTestSupport {
         Finished finished = run(plan(shell("sleep 30", null, 1), 1));
 
         assertThat(finished.outcome().reason()).contains(TerminationReason.TimedOut);
+    }
+
+    @Test
+    void aRuntimeFailingBeforeTheGateIsReportedWithItsError() throws Exception {
+        OciRuntime refusing = new OciRuntime() {
+            @Override
+            public String describe() {
+                return "refusing-runtime 1";
+            }
+
+            @Override
+            public boolean acceptsPrecompiledSeccomp() {
+                return true;
+            }
+
+            @Override
+            public Process run(String containerId, Path bundle, long openFiles) throws IOException {
+                return new ProcessBuilder("sh", "-c", "echo 'invalid rootfs: a symlink' >&2; exit 1").start();
+            }
+
+            @Override
+            public void kill(String containerId, String signal) {
+            }
+
+            @Override
+            public List<String> list() {
+                return List.of();
+            }
+
+            @Override
+            public void forceDelete(String containerId) {
+            }
+        };
+        try (IsolationEngine failing = new IsolationEngine(config, refusing, CgroupDriver.detect(CGROUP_PARENT),
+                new DirectoryImageStore(config.imagesDir()))) {
+            JobOutcome outcome = failing.start(plan(shell("true"), 1), Files.createDirectories(temp.resolve("refused")))
+                    .outcome().get(30, TimeUnit.SECONDS);
+
+            assertThat(outcome.reason()).contains(TerminationReason.RuntimeError);
+            assertThat(outcome.detail()).contains("status 1").contains("invalid rootfs: a symlink");
+        }
     }
 }

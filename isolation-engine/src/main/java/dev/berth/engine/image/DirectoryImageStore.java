@@ -40,7 +40,8 @@ public final class DirectoryImageStore implements ImageStore {
             if (!DIGEST.matcher(digest).matches()) {
                 throw new IllegalStateException("image " + name + " has a corrupt digest file " + digestFile + ": run ./berth up to rebuild it");
             }
-            return Optional.of(new ResolvedImage(reference, digest, rootfs));
+            // Runtimes refuse a root reached through a symlink (runc does), so hand them the real path.
+            return Optional.of(new ResolvedImage(reference, digest, rootfs.toRealPath()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + digestFile, e);
         }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 public final class CliOciRuntime implements OciRuntime {
 
     private static final File DEV_NULL = new File("/dev/null");
+    /** util-linux's prlimit, present wherever crun and runc are. */
+    private static final String PRLIMIT = "/usr/bin/prlimit";
     private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
     private final Path binary;
@@ -38,10 +40,10 @@ public final class CliOciRuntime implements OciRuntime {
     }
 
     @Override
-    public Process run(String containerId, Path bundle) throws IOException {
-        return new ProcessBuilder(command(List.of("run", "--bundle", bundle.toString(), containerId)))
-                .redirectInput(DEV_NULL)
-                .start();
+    public Process run(String containerId, Path bundle, long openFiles) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PRLIMIT, "--nofile=" + openFiles + ":" + openFiles, "--"));
+        command.addAll(command(List.of("run", "--bundle", bundle.toString(), containerId)));
+        return new ProcessBuilder(command).redirectInput(DEV_NULL).start();
     }
 
     @Override

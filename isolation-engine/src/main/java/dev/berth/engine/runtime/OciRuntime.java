@@ -15,9 +15,11 @@ public interface OciRuntime {
 
     /**
      * Creates and starts the container in the foreground: the returned process exits with the
-     * container's status and its stdout and stderr are the container's.
+     * container's status and its stdout and stderr are the container's. The runtime itself starts
+     * with RLIMIT_NOFILE at {@code openFiles}: runc applies the spec's rlimits only after the
+     * createRuntime hooks, so without this the start gate would see the runtime's own limit.
      */
-    Process run(String containerId, Path bundle) throws IOException;
+    Process run(String containerId, Path bundle, long openFiles) throws IOException;
 
     /** Sends a signal (e.g. {@code TERM}, {@code KILL}) to every process of the container. */
     void kill(String containerId, String signal) throws IOException;
