@@ -1,0 +1,203 @@
+package dev.berth.engine.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.engine.EngineConfig;
+import dev.berth.engine.IsolationEngine;
+import dev.berth.engine.JobOutcome;
+import dev.berth.engine.host.HostIdentity;
+import dev.berth.engine.host.SubordinateIds;
+import dev.berth.engine.image.DirectoryImageStore;
+import dev.berth.engine.image.ResolvedImage;
+import dev.berth.engine.seccomp.SeccompCompiler;
+import dev.berth.engine.spec.BundleContext;
+import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.policy.Admission;
+import dev.berth.policy.AdmissionContext;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.IdRange;
+import dev.berth.policy.JobAdmission;
+import dev.berth.policy.JobRequest;
+import dev.berth.policy.PlatformCeilings;
+import dev.berth.policy.ServiceIdentity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Job start cost of the engine against bare crun on the same bundle, measured side by side in one
+ * run (./berth bench engine). Three ways to run busybox {@code true}, interleaved so drift hits
+ * them alike:
+ * <ul>
+ *   <li>engine: a whole job through the engine (bundle, cgroup, start gate with kernel checks,
+ *       logs, clean-up) with its precompiled seccomp program;</li>
+ *   <li>crun-bpf: {@code crun run} of the same spec without the start gate, same precompiled program;</li>
+ *   <li>crun-json: {@code crun run} of the same spec with the JSON profile crun compiles on each start.</li>
+ * </ul>
+ * Then containers per second with 4 in parallel, engine against crun-bpf.
+ */
+public final class EngineStartBenchmark {
+
+    private static final Path CRUN = Path.of("/usr/bin/crun");
+    private static final Path IMAGES = Path.of("/var/lib/berth/images");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path work;
+    private final IsolationEngine engine;
+    private final ExecutionPlan plan;
+    private final ObjectNode bpfSpec;
+    private final ObjectNode jsonSpec;
+    private int counter;
+
+    private EngineStartBenchmark(Path work) throws IOException {
+        this.work = work;
+        EngineConfig config = new EngineConfig(CRUN, work.resolve("engine"), IMAGES, "/berth", 1 << 20, Duration.ofSeconds(2));
+        this.engine = IsolationEngine.create(config);
+        if (!engine.readinessProblems().isEmpty()) {
+            throw new IllegalStateException("host not prepared: " + engine.readinessProblems());
+        }
+        this.plan = plan();
+        ResolvedImage image = new DirectoryImageStore(IMAGES).resolve("busybox").orElseThrow(
+                () -> new IllegalStateException("no busybox image: run ./berth up once as root"));
+        String bpf = Base64.getEncoder().encodeToString(SeccompCompiler.install(work.resolve("bin")).compile(plan.seccomp()));
+        this.bpfSpec = bareSpec(image, Optional.of(bpf));
+        this.jsonSpec = bareSpec(image, Optional.empty());
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        Path work = Files.createTempDirectory("berth-bench");
+        EngineStartBenchmark bench = new EngineStartBenchmark(work);
+        try {
+            bench.measure(runs);
+        } finally {
+            bench.engine.close();
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private void measure(int runs) throws Exception {
+        for (int warmup = 0; warmup < 3; warmup++) {
+            engineStart();
+            bareStart(bpfSpec);
+            bareStart(jsonSpec);
+        }
+        List<Double> engineMs = new ArrayList<>();
+        List<Double> bpfMs = new ArrayList<>();
+        List<Double> jsonMs = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            engineMs.add(engineStart());
+            bpfMs.add(bareStart(bpfSpec));
+            jsonMs.add(bareStart(jsonSpec));
+        }
+        System.out.printf("%d sequential starts of busybox true each, interleaved (ms)%n", runs);
+        System.out.printf("%-10s %8s %8s%n", "", "median", "p95");
+        print("engine", engineMs);
+        print("crun-bpf", bpfMs);
+        print("crun-json", jsonMs);
+        System.out.printf("ratio engine / crun-bpf (same precompiled profile): %.2f (goal <= 1.1)%n", median(engineMs) / median(bpfMs));
+        System.out.printf("ratio engine / crun-json (crun compiling JSON):    %.2f (goal <= 0.5)%n", median(engineMs) / median(jsonMs));
+
+        int parallelJobs = Math.max(40, runs);
+        double engineRate = parallel(parallelJobs, this::engineStart);
+        double bareRate = parallel(parallelJobs, () -> bareStart(bpfSpec));
+        System.out.printf("%d containers, 4 in parallel: engine %.1f/s, crun-bpf %.1f/s, ratio %.2f%n",
+                parallelJobs, engineRate, bareRate, engineRate / bareRate);
+    }
+
+    private double engineStart() throws Exception {
+        Path logs = work.resolve("logs-" + next());
+        long start = System.nanoTime();
+        JobOutcome outcome = engine.start(plan, logs).outcome().get(60, TimeUnit.SECONDS);
+        long elapsed = System.nanoTime() - start;
+        if (!outcome.succeeded()) {
+            throw new IllegalStateException("engine run failed: " + outcome);
+        }
+        return elapsed / 1e6;
+    }
+
+    /** crun run of the spec in a fresh bundle and cgroup, timed like the engine: from launch to exit. */
+    private double bareStart(ObjectNode template) throws Exception {
+        String id = "bench-" + next();
+        Path bundle = Files.createDirectories(work.resolve("bare").resolve(id));
+        ObjectNode spec = template.deepCopy();
+        spec.withObject("/linux").put("cgroupsPath", "/berth/" + id);
+        MAPPER.writeValue(bundle.resolve("config.json").toFile(), spec);
+        long start = System.nanoTime();
+        Process crun = new ProcessBuilder(CRUN.toString(), "--root", work.resolve("bare-state").toString(), "run", "--bundle",
+                bundle.toString(), id).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int status = crun.waitFor();
+        long elapsed = System.nanoTime() - start;
+        if (status != 0) {
+            throw new IllegalStateException("crun run " + id + " exited with " + status);
+        }
+        return elapsed / 1e6;
+    }
+
+    private double parallel(int jobs, Run run) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            long start = System.nanoTime();
+            List<Future<Double>> futures = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                futures.add(pool.submit(run::once));
+            }
+            for (Future<Double> future : futures) {
+                future.get();
+            }
+            return jobs / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private ObjectNode bareSpec(ResolvedImage image, Optional<String> bpf) {
+        BundleContext.StartGate unused = new BundleContext.StartGate(work, work.resolve("unused-state"), work.resolve("unused-verdict"));
+        ObjectNode spec = new OciSpecBuilder(MAPPER).build(new BundleContext(plan, image, "/berth/bench", unused, bpf));
+        spec.remove("hooks");
+        return spec;
+    }
+
+    private static ExecutionPlan plan() throws IOException {
+        HostIdentity self = HostIdentity.current();
+        SubordinateIds block = SubordinateIds.of(Path.of("/etc/subuid"), self).orElseThrow(
+                () -> new IllegalStateException("no subordinate IDs for " + self.userName() + ": run ./berth up once as root"));
+        AdmissionContext context = new AdmissionContext("bench", new IdRange(block.start(), IdRange.TENANT_RANGE_SIZE),
+                new ServiceIdentity(self.uid(), self.gid()));
+        JobRequest request = new JobRequest("busybox", List.of("true"), null, null, null, null, null, null, null, null, null);
+        return ((Admission.Admitted) new JobAdmission(PlatformCeilings.defaults()).admit(request, context)).plan();
+    }
+
+    private synchronized int next() {
+        return counter++;
+    }
+
+    private static void print(String name, List<Double> samples) {
+        System.out.printf("%-10s %8.1f %8.1f%n", name, median(samples), percentile(samples, 0.95));
+    }
+
+    private static double median(List<Double> samples) {
+        return percentile(samples, 0.5);
+    }
+
+    private static double percentile(List<Double> samples, double p) {
+        List<Double> sorted = samples.stream().sorted().toList();
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        double once() throws Exception;
+    }
+}
