@@ -29,6 +29,12 @@ final class EscapeProbe {
         return new JobRequest(TestImages.PROBE_IMAGE, command, null, null, null, null, null, null, null, null, null);
     }
 
+    /** Every check was refused: denied with EPERM, EACCES, ENOSYS or EROFS, or the path absent or masked. */
+    static void assertAllRefused(EngineTestSupport.Finished finished, List<String> checks) {
+        assertThat(parse(finished, checks).values()).allSatisfy(verdict ->
+                assertThat(verdict.refused()).as("%s answered %s %s", verdict.check(), verdict.result(), verdict.detail()).isTrue());
+    }
+
     static Map<String, Verdict> parse(EngineTestSupport.Finished finished, List<String> checks) {
         assertThat(finished.outcome().exitCode()).as("probe exit: %s %s", finished.outcome(), finished.stderr()).contains(0);
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
