@@ -18,6 +18,7 @@ public record ExecutionPlan(
         List<IdMapping> uidMappings,
         List<IdMapping> gidMappings,
         List<String> capabilities,
+        String seccompProfile,
         boolean noNewPrivileges,
         boolean readOnlyRootfs,
         Limits limits,

@@ -44,7 +44,9 @@ class JobAdmissionTest {
         assertThat(plan.hostname()).isEqualTo("job");
         assertThat(plan.limits()).isEqualTo(new Limits(1000, 256L << 20, 256, 1024, 64L << 20));
         assertThat(plan.limits().cpuQuotaMicros()).isEqualTo(Limits.CPU_PERIOD_MICROS);
-        assertThat(plan.decisions()).extracting(Decision::rule).contains("user.default", "user.namespace");
+        assertThat(plan.seccompProfile()).isEqualTo("berth-default");
+        assertThat(plan.decisions()).extracting(Decision::rule).contains("user.default", "user.namespace",
+                "tier.restricted", "image.allowed", "resources.memory.default", "seccomp.default-deny", "network.none");
     }
 
     @Test
@@ -85,8 +87,8 @@ class JobAdmissionTest {
 
         assertThat(refused(bad)).extracting(Violation::rule).containsExactlyInAnyOrder(
                 "image.reference", "command.required", "env.name", "workingDir.forbidden",
-                "capabilities.allowed", "resources.cpu.range", "resources.memory.range",
-                "timeout.range", "retries.range", "labels.key", "network.allowed");
+                "capabilities.ceiling", "resources.cpu.range", "resources.memory.ceiling",
+                "timeout.range", "retries.ceiling", "labels.key", "network.ceiling");
     }
 
     @Test
