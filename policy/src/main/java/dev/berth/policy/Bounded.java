@@ -10,39 +10,42 @@ import java.util.List;
  */
 final class Bounded {
 
-    private record Bound(int value, String rule, String owner, String fix) {
+    /** Who set a bound; messages are only composed when a refusal or decision needs them. */
+    private enum Owner { CEILING, POLICY, QUOTA }
+
+    private record Bound(int value, Owner owner, String quotaName) {
     }
 
     private final String field;
     private final String rulePrefix;
     private final String unit;
     private final int min;
-    private final List<Bound> bounds = new ArrayList<>();
+    private final String tenant;
+    private final List<Bound> bounds = new ArrayList<>(3);
 
-    Bounded(String field, String rulePrefix, String unit, int min) {
+    Bounded(String field, String rulePrefix, String unit, int min, String tenant) {
         this.field = field;
         this.rulePrefix = rulePrefix;
         this.unit = unit;
         this.min = min;
+        this.tenant = tenant;
     }
 
     Bounded ceiling(int value) {
-        bounds.add(new Bound(value, rulePrefix + ".ceiling", "the platform's ceiling", "ask for at most " + value));
+        bounds.add(new Bound(value, Owner.CEILING, null));
         return this;
     }
 
-    Bounded policy(Integer value, String tenant) {
+    Bounded policy(Integer value) {
         if (value != null) {
-            bounds.add(new Bound(value, rulePrefix + ".policy", "tenant " + tenant + "'s policy maximum",
-                    "ask for at most " + value + ", or ask a platform admin to raise the policy"));
+            bounds.add(new Bound(value, Owner.POLICY, null));
         }
         return this;
     }
 
-    Bounded quota(Integer value, String tenant, String what) {
+    Bounded quota(Integer value, String quotaName) {
         if (value != null) {
-            bounds.add(new Bound(value, "quota." + what, "tenant " + tenant + "'s total " + what + " quota",
-                    "the job could never start; ask for at most " + value + ", or ask a platform admin to raise the quota"));
+            bounds.add(new Bound(value, Owner.QUOTA, quotaName));
         }
         return this;
     }
@@ -59,14 +62,14 @@ final class Bounded {
                 return min;
             }
             if (requested > tightest.value()) {
-                findings.refuse(tightest.rule(), field, requested + unit + " is above " + tightest.owner() + " of "
-                        + tightest.value() + unit + "; " + tightest.fix());
+                findings.refuse(rule(tightest), field, requested + unit + " is above " + owner(tightest) + " of "
+                        + tightest.value() + unit + "; " + fix(tightest));
                 return min;
             }
             return requested;
         }
         if (tightest.value() < min) {
-            findings.refuse(tightest.rule(), field, "even the smallest job (" + min + unit + ") is above " + tightest.owner()
+            findings.refuse(rule(tightest), field, "even the smallest job (" + min + unit + ") is above " + owner(tightest)
                     + " of " + tightest.value() + unit + "; a platform admin has to raise it");
             return min;
         }
@@ -78,11 +81,35 @@ final class Bounded {
         }
         if (defaultValue > tightest.value()) {
             findings.decide(rulePrefix + ".default", tightest.value() + unit + ": " + defaultSource + " of " + defaultValue + unit
-                    + " lowered to " + tightest.owner());
+                    + " lowered to " + owner(tightest));
             return tightest.value();
         }
         findings.decide(rulePrefix + ".default", defaultValue + unit + ", " + defaultSource);
         return defaultValue;
+    }
+
+    private String rule(Bound bound) {
+        return switch (bound.owner()) {
+            case CEILING -> rulePrefix + ".ceiling";
+            case POLICY -> rulePrefix + ".policy";
+            case QUOTA -> "quota." + bound.quotaName();
+        };
+    }
+
+    private String owner(Bound bound) {
+        return switch (bound.owner()) {
+            case CEILING -> "the platform's ceiling";
+            case POLICY -> "tenant " + tenant + "'s policy maximum";
+            case QUOTA -> "tenant " + tenant + "'s total " + bound.quotaName() + " quota";
+        };
+    }
+
+    private static String fix(Bound bound) {
+        return switch (bound.owner()) {
+            case CEILING -> "ask for at most " + bound.value();
+            case POLICY -> "ask for at most " + bound.value() + ", or ask a platform admin to raise the policy";
+            case QUOTA -> "the job could never start; ask for at most " + bound.value() + ", or ask a platform admin to raise the quota";
+        };
     }
 
     /** The lowest bound; on a tie the more fundamental one (ceiling, then policy, then quota) is named. */

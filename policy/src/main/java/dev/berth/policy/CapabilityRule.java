@@ -2,7 +2,6 @@ package dev.berth.policy;
 
 import dev.berth.policy.tenant.Tier;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -12,14 +11,20 @@ import java.util.TreeSet;
  */
 final class CapabilityRule {
 
+    private static final String NONE = "no capabilities: the job cannot use any root privilege, even inside its namespaces";
+
     private CapabilityRule() {
     }
 
     static List<String> resolve(List<String> requested, PlatformCeilings ceilings, AdmissionContext context, Findings findings) {
         Tier tier = context.policy().effectiveTier();
-        Set<String> tenantGranted = tier == Tier.BASELINE ? Set.copyOf(context.policy().allowedCapabilities()) : Set.of();
-        TreeSet<String> granted = new TreeSet<>();
         List<String> asked = requested == null ? List.of() : requested;
+        if (asked.isEmpty()) {
+            findings.decide("capabilities.none", NONE);
+            return List.of();
+        }
+        List<String> tenantGranted = tier == Tier.BASELINE ? context.policy().allowedCapabilities() : List.of();
+        TreeSet<String> granted = new TreeSet<>();
         for (int i = 0; i < asked.size(); i++) {
             String capability = asked.get(i);
             String field = "capabilities[" + i + "]";
@@ -35,7 +40,7 @@ final class CapabilityRule {
             }
         }
         findings.decide(granted.isEmpty() ? "capabilities.none" : "capabilities.granted", granted.isEmpty()
-                ? "no capabilities: the job cannot use any root privilege, even inside its namespaces"
+                ? NONE
                 : "capabilities " + String.join(", ", granted) + " granted by tenant " + context.tenant() + "'s baseline policy");
         return List.copyOf(granted);
     }

@@ -15,16 +15,26 @@ final class EnvRule {
         if (env == null || denied.isEmpty()) {
             return;
         }
+        if (env.keySet().stream().noneMatch(name -> deniedBy(denied, name) != null)) {
+            return;
+        }
         // Sorted so that the same request always lists its violations in the same order.
         for (String name : new TreeMap<>(env).keySet()) {
-            for (String pattern : denied) {
-                if (matches(pattern, name)) {
-                    findings.refuse("env.policy", "env." + name, name + " is denied by tenant " + context.tenant()
-                            + "'s policy (\"" + pattern + "\"); remove it from env");
-                    break;
-                }
+            String pattern = deniedBy(denied, name);
+            if (pattern != null) {
+                findings.refuse("env.policy", "env." + name, name + " is denied by tenant " + context.tenant()
+                        + "'s policy (\"" + pattern + "\"); remove it from env");
             }
         }
+    }
+
+    private static String deniedBy(List<String> denied, String name) {
+        for (String pattern : denied) {
+            if (matches(pattern, name)) {
+                return pattern;
+            }
+        }
+        return null;
     }
 
     private static boolean matches(String pattern, String name) {

@@ -10,18 +10,19 @@ final class ImageRule {
     private ImageRule() {
     }
 
-    static void check(String image, AdmissionContext context, Findings findings) {
-        Optional<ImageReference> reference = ImageReference.parse(image);
-        if (reference.isEmpty()) {
-            return; // the syntax check has already refused it
+    /** {@code parsed} is {@code image} as the caller parsed it; empty if the syntax check refused it. */
+    static void check(String image, Optional<ImageReference> parsed, AdmissionContext context, Findings findings) {
+        if (parsed.isEmpty()) {
+            return;
         }
         List<String> allowed = context.policy().allowedImages();
-        Optional<String> match = allowed.stream().filter(pattern -> ImagePattern.matches(pattern, reference.get())).findFirst();
-        if (match.isPresent()) {
-            findings.decide("image.allowed", "image " + image + " matches \"" + match.get() + "\" in tenant " + context.tenant() + "'s allow-list");
-        } else {
-            findings.refuse("image.policy", "image", "image " + image + " is not in tenant " + context.tenant() + "'s allow-list "
-                    + allowed + "; use an allowed image or ask a platform admin to allow this one");
+        for (String pattern : allowed) {
+            if (ImagePattern.matches(pattern, parsed.get())) {
+                findings.decide("image.allowed", "image " + image + " matches \"" + pattern + "\" in tenant " + context.tenant() + "'s allow-list");
+                return;
+            }
         }
+        findings.refuse("image.policy", "image", "image " + image + " is not in tenant " + context.tenant() + "'s allow-list "
+                + allowed + "; use an allowed image or ask a platform admin to allow this one");
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.policy;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns a job request into a hardened execution plan or the list of reasons it is refused. Pure:
@@ -25,13 +26,14 @@ public final class JobAdmission {
 
     public Admission admit(JobRequest request, AdmissionContext context) {
         Findings findings = new Findings();
-        RequestValidator.validate(request, findings);
+        Optional<ImageReference> image = ImageReference.parse(request.image());
+        RequestValidator.validate(request, image, findings);
         if (!QuotaRule.check(context, findings)) {
             return new Admission.Refused(findings.violations());
         }
         findings.decide("tier." + context.policy().effectiveTier().id(), "tenant " + context.tenant() + " is on the "
                 + context.policy().effectiveTier().id() + " tier");
-        ImageRule.check(request.image(), context, findings);
+        ImageRule.check(request.image(), image, context, findings);
         EnvRule.check(request.env(), context, findings);
         LimitResolver limits = new LimitResolver(ceilings, context, findings);
         Limits resolvedLimits = limits.limits(request.resources());

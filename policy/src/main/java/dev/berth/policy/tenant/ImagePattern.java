@@ -19,15 +19,16 @@ public final class ImagePattern {
         if (pattern == null) {
             return false;
         }
-        if (pattern.equals(TenantPolicy.ANY_IMAGE) || ImageReference.DIGEST.matcher(pattern).matches()) {
+        if (pattern.equals(TenantPolicy.ANY_IMAGE) || ImageReference.isDigest(pattern)) {
             return true;
         }
         String repository = pattern.endsWith(BELOW) ? pattern.substring(0, pattern.length() - BELOW.length()) : pattern;
-        return ImageReference.REPOSITORY.matcher(repository).matches();
+        return ImageReference.isRepository(repository);
     }
 
+    /** No syntax check here: an invalid pattern's text cannot equal a valid repository or digest. */
     public static boolean matches(String pattern, ImageReference image) {
-        if (!isValid(pattern)) {
+        if (pattern == null) {
             return false;
         }
         if (pattern.equals(TenantPolicy.ANY_IMAGE)) {
