@@ -86,6 +86,10 @@ class TenantPolicyApiTest {
                 .body("violations.rule", containsInAnyOrder("policy.tier", "policy.capabilities", "policy.max-resources"))
                 .body("violations.field", hasItem("maxResources.memoryMiB"));
         put("hooli", "policy", "{\"tier\": ").statusCode(400).contentType("application/problem+json");
+        put("hooli", "policy", Map.of("maxResource", Map.of("memoryMiB", 64))).statusCode(400)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("maxResource"));
+        put("hooli", "quota", Map.of("concurrentJobs", 1, "cpuMillis", 1, "memoryMiB", 1, "pids", 1, "logBytes", 1,
+                "jobsPerHour", 1, "jobsPerDay", 1)).statusCode(400);
 
         given().auth().oauth2(admin()).get("/api/v1/admin/tenants/hooli/policy")
                 .then().statusCode(200).body("tier", equalTo("restricted")).body("allowedCapabilities", equalTo(List.of()));

@@ -1,5 +1,6 @@
 package dev.berth.policy.tenant;
 
+import dev.berth.policy.PlatformCeilings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,14 +22,13 @@ public record TenantPolicy(
         List<String> deniedEnv) {
 
     public static final String ANY_IMAGE = "*";
-    public static final String NO_NETWORK = "none";
 
     public TenantPolicy {
         tier = tier == null ? Tier.RESTRICTED.id() : tier;
         allowedImages = copy(allowedImages, List.of(ANY_IMAGE));
         maxResources = maxResources == null ? PerJobMaxima.NONE : maxResources;
         allowedCapabilities = copy(allowedCapabilities, List.of());
-        networks = copy(networks, List.of(NO_NETWORK));
+        networks = copy(networks, List.of(PlatformCeilings.NO_NETWORK));
         deniedEnv = copy(deniedEnv, List.of());
     }
 

@@ -81,7 +81,7 @@ public final class TenantPolicyValidator {
             if (!ceilings.networkModes().contains(network)) {
                 refuse("policy.networks", field, "network \"" + network + "\" is not available on this platform; available: "
                         + describe(ceilings.networkModes()));
-            } else if (!TenantPolicy.NO_NETWORK.equals(network) && policy.effectiveTier() == Tier.RESTRICTED) {
+            } else if (!PlatformCeilings.NO_NETWORK.equals(network) && policy.effectiveTier() == Tier.RESTRICTED) {
                 refuse("policy.tier-network", field, "the restricted tier allows only network \"none\"; set tier to \"baseline\" to allow \""
                         + network + "\"");
             }
