@@ -11,6 +11,8 @@ import dev.berth.engine.spec.BundleContext;
 import dev.berth.engine.spec.WorkingDirectory;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.IdMapping;
+import dev.berth.policy.seccomp.SeccompProfile;
+import dev.berth.policy.seccomp.SeccompProfiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +93,11 @@ final class JobExecution {
         if (workingDirProblem.isPresent()) {
             return failure(TerminationReason.RuntimeError, workingDirProblem.get());
         }
+        Optional<SeccompProfile> seccomp = SeccompProfiles.byReference(plan.seccompProfile());
+        if (seccomp.isEmpty()) {
+            return failure(TerminationReason.EnforcementUnavailable, "the plan names seccomp profile " + plan.seccompProfile()
+                    + ", which this build of the engine does not have (the profile changed after the job was admitted): submit the job again");
+        }
         Files.createDirectory(bundle, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(logDir);
         BundleContext.StartGate gatePaths = new BundleContext.StartGate(bundle, bundle.resolve("state.fifo"), bundle.resolve("verdict.fifo"));
@@ -101,7 +108,7 @@ final class JobExecution {
             }
             mapper.writeValue(bundle.resolve("config.json").toFile(),
                     services.specs().build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths,
-                            services.seccomp().precompiled(plan.seccomp()))));
+                            seccomp.get(), services.seccomp().precompiled(seccomp.get()))));
 
             Process process = runtime.run(containerId, bundle, plan.limits().openFiles());
             Future<?> stdout = services.threads().submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));
@@ -151,7 +158,7 @@ final class JobExecution {
                 startGate.refuse();
                 return Optional.empty();
             }
-            EffectiveSecurity security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), plan.seccomp().reference(),
+            EffectiveSecurity security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), plan.seccompProfile(),
                     plan.noNewPrivileges(), plan.readOnlyRootfs(), plan.limits(), plan.network(), cgroups.version());
             startGate.open();
             gateOpened = true;

@@ -1,6 +1,5 @@
 package dev.berth.policy;
 
-import dev.berth.policy.seccomp.SeccompProfile;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,8 @@ public record ExecutionPlan(
         List<IdMapping> uidMappings,
         List<IdMapping> gidMappings,
         List<String> capabilities,
-        SeccompProfile seccomp,
+        /** The seccomp profile as {@code name@sha256:digest}; the engine refuses a plan whose digest it does not have. */
+        String seccompProfile,
         boolean noNewPrivileges,
         boolean readOnlyRootfs,
         Limits limits,

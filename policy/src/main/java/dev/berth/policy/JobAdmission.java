@@ -1,19 +1,17 @@
 package dev.berth.policy;
 
-import dev.berth.policy.seccomp.SeccompProfile;
 import dev.berth.policy.seccomp.SeccompProfiles;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns a job request into a hardened execution plan or the list of reasons it is refused. Pure:
- * the same request and context always give the same answer.
+ * the same request and context always give the same answer. The order is syntax, quota, then
+ * each concern resolving its part of the plan; all violations are collected before answering.
  */
 public final class JobAdmission {
 
-    private static final long MIB = 1024L * 1024L;
     private static final String DEFAULT_WORKING_DIR = "/tmp";
     private static final String HOSTNAME = "job";
 
@@ -23,39 +21,38 @@ public final class JobAdmission {
         this.ceilings = Objects.requireNonNull(ceilings);
     }
 
-    public Admission admit(JobRequest request, AdmissionContext context) {
-        List<Violation> violations = RequestValidator.validate(request, ceilings);
-        if (!violations.isEmpty()) {
-            return new Admission.Refused(violations);
-        }
-        List<Decision> decisions = new ArrayList<>();
-        ResourceRequest resources = request.resources() == null
-                ? new ResourceRequest(null, null, null, null) : request.resources();
+    public PlatformCeilings ceilings() {
+        return ceilings;
+    }
 
-        int uid = resolve(request.user(), ceilings.defaultUser(), "user.default",
-                "runs as uid " + ceilings.defaultUser() + ", the platform's non-root default", decisions);
-        Limits limits = new Limits(
-                resolve(resources.cpuMillis(), ceilings.defaultCpuMillis(), "resources.cpu.default",
-                        ceilings.defaultCpuMillis() + " millicores by default", decisions),
-                resolve(resources.memoryMiB(), ceilings.defaultMemoryMiB(), "resources.memory.default",
-                        ceilings.defaultMemoryMiB() + " MiB of memory by default, no swap beyond it", decisions) * MIB,
-                resolve(resources.pids(), ceilings.defaultPids(), "resources.pids.default",
-                        ceilings.defaultPids() + " processes by default", decisions),
-                ceilings.openFiles(),
-                resolve(resources.scratchMiB(), ceilings.defaultScratchMiB(), "resources.scratch.default",
-                        ceilings.defaultScratchMiB() + " MiB of scratch by default", decisions) * MIB);
-        int timeout = resolve(request.timeoutSeconds(), ceilings.defaultTimeoutSeconds(), "timeout.default",
-                "times out after " + ceilings.defaultTimeoutSeconds() + " s by default", decisions);
-        List<String> capabilities = request.capabilities() == null ? List.of() : request.capabilities();
-        decisions.add(new Decision("user.namespace", "container uid 0 is the unprivileged service account; uids 1-65535 map into tenant "
-                + context.tenant() + "'s host range starting at " + context.tenantRange().hostStart()));
-        decisions.add(new Decision("capabilities.none-by-default", capabilities.isEmpty()
-                ? "no capabilities" : "capabilities " + capabilities + " allowed by the platform"));
-        SeccompProfile seccomp = SeccompProfiles.restricted();
-        decisions.add(new Decision("seccomp.default-deny", "system calls outside the " + seccomp.reference()
-                + " allow-list fail with EPERM"));
-        decisions.add(new Decision("privileges.no-new", "no_new_privileges is always on"));
-        decisions.add(new Decision("rootfs.read-only", "the image's root filesystem is mounted read-only"));
+    public Admission admit(JobRequest request, AdmissionContext context) {
+        Findings findings = new Findings();
+        Optional<ImageReference> image = ImageReference.parse(request.image());
+        RequestValidator.validate(request, image, findings);
+        if (!QuotaRule.check(context, findings)) {
+            return new Admission.Refused(findings.violations());
+        }
+        findings.decide("tier." + context.policy().effectiveTier().id(), "tenant " + context.tenant() + " is on the "
+                + context.policy().effectiveTier().id() + " tier");
+        ImageRule.check(request.image(), image, context, findings);
+        EnvRule.check(request.env(), context, findings);
+        LimitResolver limits = new LimitResolver(ceilings, context, findings);
+        Limits resolvedLimits = limits.limits(request.resources());
+        int timeout = limits.timeoutSeconds(request.timeoutSeconds());
+        int retries = limits.retries(request.retries());
+        var capabilities = CapabilityRule.resolve(request.capabilities(), ceilings, context, findings);
+        String network = NetworkRule.resolve(request.network(), ceilings, context, findings);
+        int uid = resolveUser(request.user(), findings);
+        if (!findings.violations().isEmpty()) {
+            return new Admission.Refused(findings.violations());
+        }
+        findings.decide("user.namespace", "container uid 0 is the unprivileged service account; uids 1-65535 map into tenant "
+                + context.tenant() + "'s host range starting at " + context.tenantRange().hostStart());
+        String seccomp = SeccompProfiles.named(ceilings.seccompProfile()).reference();
+        findings.decide("seccomp.default-deny", "seccomp profile " + seccomp
+                + ": system calls outside the platform's allow-list are refused");
+        findings.decide("privileges.no-new", "no_new_privileges is always on");
+        findings.decide("rootfs.read-only", "the image's root filesystem is mounted read-only");
 
         return new Admission.Admitted(new ExecutionPlan(
                 context.tenant(),
@@ -71,19 +68,19 @@ public final class JobAdmission {
                 seccomp,
                 true,
                 true,
-                limits,
-                request.network() == null ? "none" : request.network(),
+                resolvedLimits,
+                network,
                 HOSTNAME,
                 timeout,
-                request.retries() == null ? 0 : request.retries(),
-                decisions));
+                retries,
+                findings.decisions()));
     }
 
-    private static int resolve(Integer requested, int fallback, String rule, String detail, List<Decision> decisions) {
+    private int resolveUser(Integer requested, Findings findings) {
         if (requested != null) {
             return requested;
         }
-        decisions.add(new Decision(rule, detail));
-        return fallback;
+        findings.decide("user.default", "runs as uid " + ceilings.defaultUser() + ", the platform's non-root default");
+        return ceilings.defaultUser();
     }
 }

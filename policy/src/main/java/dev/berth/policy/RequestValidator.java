@@ -1,13 +1,13 @@
 package dev.berth.policy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Checks every field of a request against syntax and the platform ceilings. It never throws on
- * bad input: every problem becomes a {@link Violation} so the tenant sees all of them at once.
+ * Checks the syntax of every field of a request; numbers, privileges and images are checked
+ * against the baseline, policy and quota by the rules that resolve them. It never throws on bad
+ * input: every problem becomes a violation so the tenant sees all of them at once.
  */
 final class RequestValidator {
 
@@ -17,48 +17,32 @@ final class RequestValidator {
     static final int MAX_LABELS = 64;
     static final int MAX_CONTAINER_ID = 65_535;
 
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** OCI distribution reference: [host[:port]/]path[:tag][@digest]. */
-    private static final Pattern IMAGE_REFERENCE = Pattern.compile(
-            "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?"
-                    + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-                    + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-                    + "(?:@sha256:[a-f0-9]{64})?$");
-    private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]");
-    private static final Pattern LABEL_PREFIX = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final List<String> FORBIDDEN_WORKDIR_ROOTS = List.of("/proc", "/sys", "/dev");
 
-    private final PlatformCeilings ceilings;
-    private final List<Violation> violations = new ArrayList<>();
+    private final Findings findings;
 
-    private RequestValidator(PlatformCeilings ceilings) {
-        this.ceilings = ceilings;
+    private RequestValidator(Findings findings) {
+        this.findings = findings;
     }
 
-    static List<Violation> validate(JobRequest request, PlatformCeilings ceilings) {
-        RequestValidator validator = new RequestValidator(ceilings);
-        validator.check(request);
-        return List.copyOf(validator.violations);
+    /** {@code image} is the request's image reference, parsed once by the caller. */
+    static void validate(JobRequest request, Optional<ImageReference> image, Findings findings) {
+        new RequestValidator(findings).check(request, image);
     }
 
-    private void check(JobRequest request) {
-        checkImage(request.image());
+    private void check(JobRequest request, Optional<ImageReference> image) {
+        checkImage(request.image(), image);
         checkCommand(request.command());
         checkEnv(request.env());
         checkWorkingDir(request.workingDir());
         checkUser(request.user());
-        checkCapabilities(request.capabilities());
-        checkResources(request.resources());
-        checkRange("timeoutSeconds", request.timeoutSeconds(), 1, ceilings.maxTimeoutSeconds(), "timeout.range");
-        checkRange("retries", request.retries(), 0, ceilings.maxRetries(), "retries.range");
         checkLabels(request.labels());
-        checkNetwork(request.network());
     }
 
-    private void checkImage(String image) {
+    private void checkImage(String image, Optional<ImageReference> parsed) {
         if (image == null || image.isBlank()) {
             refuse("image.required", "image", "name the image to run, for example \"busybox\"");
-        } else if (image.length() > 512 || !IMAGE_REFERENCE.matcher(image).matches()) {
+        } else if (parsed.isEmpty()) {
             refuse("image.reference", "image", "not an OCI image reference: use name[:tag] or name@sha256:<64 hex digits>");
         }
     }
@@ -73,13 +57,12 @@ final class RequestValidator {
         }
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);
-            String field = "command[" + i + "]";
             if (arg == null) {
-                refuse("command.null", field, "arguments must be strings, not null");
+                refuse("command.null", "command[" + i + "]", "arguments must be strings, not null");
             } else if (arg.indexOf('\0') >= 0) {
-                refuse("text.nul", field, "NUL characters are not allowed");
-            } else if (utf8Length(arg) > MAX_ARG_BYTES) {
-                refuse("command.size", field, "an argument may hold at most " + MAX_ARG_BYTES + " bytes");
+                refuse("text.nul", "command[" + i + "]", "NUL characters are not allowed");
+            } else if (Syntax.utf8Length(arg) > MAX_ARG_BYTES) {
+                refuse("command.size", "command[" + i + "]", "an argument may hold at most " + MAX_ARG_BYTES + " bytes");
             }
         }
         if (!command.isEmpty() && command.getFirst() != null && command.getFirst().isBlank()) {
@@ -95,16 +78,15 @@ final class RequestValidator {
             refuse("env.size", "env", "at most " + MAX_ENV_ENTRIES + " variables are allowed, got " + env.size());
         }
         env.forEach((name, value) -> {
-            String field = "env." + name;
-            if (!ENV_NAME.matcher(name).matches()) {
-                refuse("env.name", field, "variable names must match [A-Za-z_][A-Za-z0-9_]*");
+            if (!Syntax.isEnvName(name)) {
+                refuse("env.name", "env." + name, "variable names must match [A-Za-z_][A-Za-z0-9_]*");
             }
             if (value == null) {
-                refuse("env.value", field, "values must be strings, not null");
+                refuse("env.value", "env." + name, "values must be strings, not null");
             } else if (value.indexOf('\0') >= 0) {
-                refuse("text.nul", field, "NUL characters are not allowed");
-            } else if (utf8Length(value) > MAX_ARG_BYTES) {
-                refuse("env.size", field, "a value may hold at most " + MAX_ARG_BYTES + " bytes");
+                refuse("text.nul", "env." + name, "NUL characters are not allowed");
+            } else if (Syntax.utf8Length(value) > MAX_ARG_BYTES) {
+                refuse("env.size", "env." + name, "a value may hold at most " + MAX_ARG_BYTES + " bytes");
             }
         });
     }
@@ -150,30 +132,6 @@ final class RequestValidator {
         }
     }
 
-    private void checkCapabilities(List<String> capabilities) {
-        if (capabilities == null) {
-            return;
-        }
-        for (int i = 0; i < capabilities.size(); i++) {
-            String capability = capabilities.get(i);
-            if (!ceilings.allowedCapabilities().contains(capability)) {
-                refuse("capabilities.allowed", "capabilities[" + i + "]",
-                        capability + " is not allowed; jobs run without capabilities"
-                                + (ceilings.allowedCapabilities().isEmpty() ? "" : " except " + ceilings.allowedCapabilities()));
-            }
-        }
-    }
-
-    private void checkResources(ResourceRequest resources) {
-        if (resources == null) {
-            return;
-        }
-        checkRange("resources.cpuMillis", resources.cpuMillis(), 10, ceilings.maxCpuMillis(), "resources.cpu.range");
-        checkRange("resources.memoryMiB", resources.memoryMiB(), 8, ceilings.maxMemoryMiB(), "resources.memory.range");
-        checkRange("resources.pids", resources.pids(), 8, ceilings.maxPids(), "resources.pids.range");
-        checkRange("resources.scratchMiB", resources.scratchMiB(), 1, ceilings.maxScratchMiB(), "resources.scratch.range");
-    }
-
     private void checkLabels(Map<String, String> labels) {
         if (labels == null) {
             return;
@@ -182,44 +140,16 @@ final class RequestValidator {
             refuse("labels.size", "labels", "at most " + MAX_LABELS + " labels are allowed");
         }
         labels.forEach((key, value) -> {
-            String field = "labels." + key;
-            if (!isLabelKey(key)) {
-                refuse("labels.key", field, "keys are [prefix/]name: a DNS subdomain prefix and a name of up to 63 characters [A-Za-z0-9-_.], starting and ending alphanumeric");
+            if (key == null || !Syntax.isLabelKey(key)) {
+                refuse("labels.key", "labels." + key, "keys are [prefix/]name: a DNS subdomain prefix and a name of up to 63 characters [A-Za-z0-9-_.], starting and ending alphanumeric");
             }
-            if (value == null || !(value.isEmpty() || LABEL_NAME.matcher(value).matches())) {
-                refuse("labels.value", field, "values are empty or up to 63 characters [A-Za-z0-9-_.], starting and ending alphanumeric");
+            if (value == null || !(value.isEmpty() || Syntax.isLabelName(value, 0, value.length()))) {
+                refuse("labels.value", "labels." + key, "values are empty or up to 63 characters [A-Za-z0-9-_.], starting and ending alphanumeric");
             }
         });
     }
 
-    private static boolean isLabelKey(String key) {
-        int slash = key.indexOf('/');
-        if (slash < 0) {
-            return LABEL_NAME.matcher(key).matches();
-        }
-        String prefix = key.substring(0, slash);
-        return prefix.length() <= 253
-                && LABEL_PREFIX.matcher(prefix).matches()
-                && LABEL_NAME.matcher(key.substring(slash + 1)).matches();
-    }
-
-    private void checkNetwork(String network) {
-        if (network != null && !ceilings.networkModes().contains(network)) {
-            refuse("network.allowed", "network", "network \"" + network + "\" is not available; allowed: " + ceilings.networkModes());
-        }
-    }
-
-    private void checkRange(String field, Integer value, int min, int max, String rule) {
-        if (value != null && (value < min || value > max)) {
-            refuse(rule, field, "must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
     private void refuse(String rule, String field, String message) {
-        violations.add(new Violation(rule, field, message));
-    }
-
-    private static int utf8Length(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        findings.refuse(rule, field, message);
     }
 }

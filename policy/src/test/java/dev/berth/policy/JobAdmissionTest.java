@@ -2,6 +2,8 @@ package dev.berth.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.policy.seccomp.SeccompProfiles;
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,9 @@ class JobAdmissionTest {
         assertThat(plan.hostname()).isEqualTo("job");
         assertThat(plan.limits()).isEqualTo(new Limits(1000, 256L << 20, 256, 1024, 64L << 20));
         assertThat(plan.limits().cpuQuotaMicros()).isEqualTo(Limits.CPU_PERIOD_MICROS);
-        assertThat(plan.decisions()).extracting(Decision::rule).contains("user.default", "user.namespace");
+        assertThat(plan.seccompProfile()).isEqualTo(SeccompProfiles.restricted().reference());
+        assertThat(plan.decisions()).extracting(Decision::rule).contains("user.default", "user.namespace",
+                "tier.restricted", "image.allowed", "resources.memory.default", "seccomp.default-deny", "network.none");
     }
 
     @Test
@@ -85,8 +89,8 @@ class JobAdmissionTest {
 
         assertThat(refused(bad)).extracting(Violation::rule).containsExactlyInAnyOrder(
                 "image.reference", "command.required", "env.name", "workingDir.forbidden",
-                "capabilities.allowed", "resources.cpu.range", "resources.memory.range",
-                "timeout.range", "retries.range", "labels.key", "network.allowed");
+                "capabilities.ceiling", "resources.cpu.range", "resources.memory.ceiling",
+                "timeout.range", "retries.ceiling", "labels.key", "network.ceiling");
     }
 
     @Test

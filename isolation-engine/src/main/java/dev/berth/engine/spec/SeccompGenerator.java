@@ -18,7 +18,7 @@ final class SeccompGenerator implements SpecGenerator {
             spec.withObject("/annotations").put(BPF_ANNOTATION, context.precompiledSeccomp().get());
             return;
         }
-        SeccompProfile profile = context.plan().seccomp();
+        SeccompProfile profile = context.seccomp();
         ObjectNode seccomp = spec.withObject("/linux").putObject("seccomp");
         seccomp.put("defaultAction", profile.defaultAction());
         seccomp.put("defaultErrnoRet", profile.defaultErrnoRet());

@@ -20,6 +20,8 @@ import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ServiceIdentity;
+import dev.berth.policy.seccomp.SeccompProfile;
+import dev.berth.policy.seccomp.SeccompProfiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +70,7 @@ public final class EngineStartBenchmark {
         this.plan = plan();
         ResolvedImage image = new DirectoryImageStore(IMAGES).resolve("busybox").orElseThrow(
                 () -> new IllegalStateException("no busybox image: run ./berth up once as root"));
-        String bpf = Base64.getEncoder().encodeToString(SeccompCompiler.install(work.resolve("bin")).compile(plan.seccomp()));
+        String bpf = Base64.getEncoder().encodeToString(SeccompCompiler.install(work.resolve("bin")).compile(seccomp()));
         this.bpfSpec = bareSpec(image, Optional.of(bpf));
         this.jsonSpec = bareSpec(image, Optional.empty());
     }
@@ -164,9 +166,13 @@ public final class EngineStartBenchmark {
 
     private ObjectNode bareSpec(ResolvedImage image, Optional<String> bpf) {
         BundleContext.StartGate unused = new BundleContext.StartGate(work, work.resolve("unused-state"), work.resolve("unused-verdict"));
-        ObjectNode spec = new OciSpecBuilder(MAPPER).build(new BundleContext(plan, image, "/berth/bench", unused, bpf));
+        ObjectNode spec = new OciSpecBuilder(MAPPER).build(new BundleContext(plan, image, "/berth/bench", unused, seccomp(), bpf));
         spec.remove("hooks");
         return spec;
+    }
+
+    private SeccompProfile seccomp() {
+        return SeccompProfiles.byReference(plan.seccompProfile()).orElseThrow();
     }
 
     private static ExecutionPlan plan() throws IOException {

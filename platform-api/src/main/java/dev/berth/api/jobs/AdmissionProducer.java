@@ -1,21 +1,21 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.policy.PlatformBaselineConfig;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.policy.JobAdmission;
-import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ServiceIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Policy objects for admission: the platform ceilings and the service account jobs map root to. */
+/** Policy objects for admission: the configured platform baseline and the service account jobs map root to. */
 @ApplicationScoped
 public class AdmissionProducer {
 
     @Produces
     @Singleton
-    JobAdmission admission() {
-        return new JobAdmission(PlatformCeilings.defaults());
+    JobAdmission admission(PlatformBaselineConfig baseline) {
+        return new JobAdmission(baseline.ceilings());
     }
 
     @Produces

@@ -2,6 +2,7 @@ package dev.berth.api.jobs;
 
 import dev.berth.api.auth.CallerTenant;
 import dev.berth.api.dispatch.Dispatcher;
+import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -41,6 +42,14 @@ public class JobResource {
         Job job = jobs.submit(caller.id(), request);
         dispatcher.wake();
         return Response.created(URI.create("/api/v1/jobs/" + job.id)).entity(views.of(job)).build();
+    }
+
+    /** What {@code POST /jobs} would decide for the same request, without running or storing anything. */
+    @POST
+    @Path("/dry-run")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ExecutionPlan dryRun(JobRequest request) {
+        return jobs.dryRun(caller.id(), request);
     }
 
     @GET

@@ -1,11 +1,13 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
+import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.ServiceIdentity;
@@ -34,23 +36,13 @@ public class JobService {
     IsolationEngine engine;
     @Inject
     JsonColumns json;
+    @Inject
+    TenantPolicies policies;
 
     /** Admits the request and commits it as QUEUED; a refusal stores nothing. */
     @Transactional
     public Job submit(String tenantId, JobRequest request) {
-        if (request == null) {
-            throw ProblemException.refused(List.of(new Violation("request.required", "", "send a job request as a JSON object")));
-        }
-        Tenant tenant = tenants.findOrRegister(tenantId);
-        Admission result = admission.admit(request, new AdmissionContext(tenantId, tenants.rangeOf(tenant), service));
-        if (result instanceof Admission.Refused refused) {
-            throw ProblemException.refused(refused.violations());
-        }
-        var plan = ((Admission.Admitted) result).plan();
-        if (!engine.hasImage(plan.image())) {
-            throw ProblemException.refused(List.of(new Violation("image.available", "image",
-                    "image " + plan.image() + " is not available on this platform; ask an admin to import it")));
-        }
+        ExecutionPlan plan = admit(tenantId, request);
         Job job = new Job();
         job.id = UUID.randomUUID();
         job.tenant = tenantId;
@@ -61,6 +53,31 @@ public class JobService {
         job.createdAt = Instant.now();
         em.persist(job);
         return job;
+    }
+
+    /** The plan the request would run with, exactly as {@link #submit} would decide; stores no job. */
+    @Transactional
+    public ExecutionPlan dryRun(String tenantId, JobRequest request) {
+        return admit(tenantId, request);
+    }
+
+    private ExecutionPlan admit(String tenantId, JobRequest request) {
+        if (request == null) {
+            throw ProblemException.refused(List.of(new Violation("request.required", "", "send a job request as a JSON object")));
+        }
+        Tenant tenant = tenants.findOrRegister(tenantId);
+        AdmissionContext context = new AdmissionContext(tenantId, tenants.rangeOf(tenant), service,
+                policies.policyOf(tenantId), policies.quotaOf(tenantId));
+        Admission result = admission.admit(request, context);
+        if (result instanceof Admission.Refused refused) {
+            throw ProblemException.refused(refused.violations());
+        }
+        ExecutionPlan plan = ((Admission.Admitted) result).plan();
+        if (!engine.hasImage(plan.image())) {
+            throw ProblemException.refused(List.of(new Violation("image.available", "image",
+                    "image " + plan.image() + " is not available on this platform; ask an admin to import it")));
+        }
+        return plan;
     }
 
     /** The tenant's job; another tenant's job is reported exactly like a missing one. */

@@ -4,6 +4,7 @@ import dev.berth.api.problems.ProblemException;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
 import dev.berth.policy.IdRange;
+import dev.berth.policy.IdRangeAllocator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -13,8 +14,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Tenants and their host ID ranges. A tenant seen for the first time gets the next free slot of
- * the service user's subordinate ID block; the range is persisted and never reused.
+ * Tenants and their host ID ranges. A tenant seen for the first time gets the next slot of the
+ * sequence and the range {@link IdRangeAllocator} assigns to it; the range is persisted and the
+ * slot never reused.
  */
 @ApplicationScoped
 public class TenantService {
@@ -29,35 +31,36 @@ public class TenantService {
         if (existing != null) {
             return existing;
         }
-        SubordinateIds block = block();
+        IdRangeAllocator allocator = allocator();
+        long slot = ((Number) em.createNativeQuery("SELECT nextval('tenant_range_slot_seq')").getSingleResult()).longValue();
+        IdRange range = allocator.rangeFor(slot).orElseThrow(() -> new ProblemException(503, "id-ranges-exhausted",
+                "No free host ID range", "the service user's subordinate ID block is used up by " + allocator.capacity()
+                        + " tenants: give it a larger block in /etc/subuid and /etc/subgid"));
         em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
-                        + "SELECT :id, slot, :start + slot * :size, :size, :now FROM (SELECT nextval('tenant_range_slot_seq') AS slot) s "
-                        + "ON CONFLICT (id) DO NOTHING")
+                        + "VALUES (:id, :slot, :start, :size, :now) ON CONFLICT (id) DO NOTHING")
                 .setParameter("id", tenantId)
-                .setParameter("start", block.start())
-                .setParameter("size", IdRange.TENANT_RANGE_SIZE)
+                .setParameter("slot", slot)
+                .setParameter("start", range.hostStart())
+                .setParameter("size", range.size())
                 .setParameter("now", Instant.now())
                 .executeUpdate();
-        Tenant tenant = em.find(Tenant.class, tenantId);
-        if (tenant.idRangeStart + tenant.idRangeSize > block.start() + block.count()) {
-            throw new ProblemException(503, "id-ranges-exhausted", "No free host ID range",
-                    "the service user's subordinate ID block is used up by " + tenant.rangeSlot
-                            + " tenants: give it a larger block in /etc/subuid and /etc/subgid");
-        }
-        return tenant;
+        return em.find(Tenant.class, tenantId);
     }
 
     public IdRange rangeOf(Tenant tenant) {
         return new IdRange(tenant.idRangeStart, tenant.idRangeSize);
     }
 
-    private static SubordinateIds block() {
+    private static IdRangeAllocator allocator() {
         try {
-            return SubordinateIds.of(Path.of("/etc/subuid"), HostIdentity.current())
+            SubordinateIds block = SubordinateIds.of(Path.of("/etc/subuid"), HostIdentity.current())
                     .orElseThrow(() -> new ProblemException(503, "host-unprepared", "Host not prepared",
                             "the service user has no /etc/subuid block: run ./berth up once as root"));
+            return new IdRangeAllocator(block.start(), block.count());
         } catch (IOException e) {
             throw new ProblemException(503, "host-unprepared", "Host not prepared", "cannot read /etc/subuid: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(503, "host-unprepared", "Host not prepared", e.getMessage());
         }
     }
 }
