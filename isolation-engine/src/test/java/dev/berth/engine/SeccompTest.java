@@ -2,6 +2,7 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.seccomp.SeccompProfiles;
 import java.util.List;
 import java.util.Map;
@@ -57,5 +58,21 @@ class SeccompTest extends EngineTestSupport {
         assertThat(finished.stdout()).contains("Seccomp:\t2").contains("NoNewPrivs:\t1");
         assertThat(finished.outcome().security()).hasValueSatisfying(security ->
                 assertThat(security.seccompProfile()).isEqualTo(SeccompProfiles.restricted().reference()));
+    }
+
+    @Test
+    void aPlanNamingAProfileDigestThisBuildLacksIsRefused() throws Exception {
+        ExecutionPlan admitted = plan(shell("echo the program ran"), 1);
+        ExecutionPlan stale = new ExecutionPlan(admitted.tenant(), admitted.image(), admitted.command(), admitted.env(),
+                admitted.workingDir(), admitted.uid(), admitted.gid(), admitted.uidMappings(), admitted.gidMappings(),
+                admitted.capabilities(), "berth-restricted@sha256:" + "0".repeat(64), admitted.noNewPrivileges(),
+                admitted.readOnlyRootfs(), admitted.limits(), admitted.network(), admitted.hostname(), admitted.timeoutSeconds(),
+                admitted.retries(), admitted.decisions());
+
+        Finished finished = run(stale);
+
+        assertThat(finished.outcome().reason()).contains(TerminationReason.EnforcementUnavailable);
+        assertThat(finished.outcome().detail()).contains("does not have").contains("submit the job again");
+        assertThat(finished.stdout()).doesNotContain("the program ran");
     }
 }

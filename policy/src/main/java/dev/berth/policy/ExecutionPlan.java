@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * A fully resolved, hardened description of how one job runs. The isolation engine turns it into
  * an OCI bundle without making any security decision of its own.
+ *
+ * @param seccompProfile the seccomp profile as {@code name@sha256:digest}; the engine refuses a plan
+ *                       whose digest its build does not have, rather than run it under another text
  */
 public record ExecutionPlan(
         String tenant,
@@ -18,7 +21,6 @@ public record ExecutionPlan(
         List<IdMapping> uidMappings,
         List<IdMapping> gidMappings,
         List<String> capabilities,
-        /** The seccomp profile as {@code name@sha256:digest}; the engine refuses a plan whose digest it does not have. */
         String seccompProfile,
         boolean noNewPrivileges,
         boolean readOnlyRootfs,
