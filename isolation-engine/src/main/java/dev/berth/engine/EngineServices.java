@@ -15,6 +15,7 @@ record EngineServices(
         CgroupDriver cgroups,
         OciSpecBuilder specs,
         SeccompLoading seccomp,
+        FifoPool fifos,
         ObjectMapper mapper,
         ExecutorService threads,
         ScheduledExecutorService timers) {

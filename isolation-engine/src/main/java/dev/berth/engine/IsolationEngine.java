@@ -58,7 +58,8 @@ public final class IsolationEngine implements AutoCloseable {
         ObjectMapper mapper = new ObjectMapper();
         SeccompLoading seccomp = new SeccompLoading(SeccompCompiler.install(config.workDir().resolve("bin")),
                 runtime.acceptsPrecompiledSeccomp());
-        this.services = new EngineServices(config, runtime, cgroups, new OciSpecBuilder(mapper), seccomp, mapper, threads, timers);
+        this.services = new EngineServices(config, runtime, cgroups, new OciSpecBuilder(mapper), seccomp,
+                new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
     }
 
     /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the image directory. */

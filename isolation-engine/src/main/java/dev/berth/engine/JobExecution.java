@@ -101,7 +101,9 @@ final class JobExecution {
         Files.createDirectory(bundle, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(logDir);
         BundleContext.StartGate gatePaths = new BundleContext.StartGate(bundle, bundle.resolve("state.fifo"), bundle.resolve("verdict.fifo"));
-        try (StartGate startGate = StartGate.create(gatePaths.stateFifo(), gatePaths.verdictFifo());
+        services.fifos().take(gatePaths.stateFifo());
+        services.fifos().take(gatePaths.verdictFifo());
+        try (StartGate startGate = StartGate.open(gatePaths.stateFifo(), gatePaths.verdictFifo());
              JobCgroup cgroup = cgroups.create(containerId, plan.limits())) {
             synchronized (lock) {
                 gate = startGate;

@@ -32,18 +32,8 @@ final class StartGate implements AutoCloseable {
         this.stateLines = new BufferedReader(new InputStreamReader(Channels.newInputStream(state), StandardCharsets.UTF_8));
     }
 
-    static StartGate create(Path stateFifo, Path verdictFifo) throws IOException {
-        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", stateFifo.toString(), verdictFifo.toString())
-                .redirectErrorStream(true).start();
-        try {
-            String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (mkfifo.waitFor() != 0) {
-                throw new IOException("mkfifo failed: " + output.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating the start gate", e);
-        }
+    /** Opens the engine's ends of two FIFOs that already exist (see {@link FifoPool}). */
+    static StartGate open(Path stateFifo, Path verdictFifo) throws IOException {
         FileChannel state = FileChannel.open(stateFifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new StartGate(state,
                 FileChannel.open(stateFifo, StandardOpenOption.WRITE),

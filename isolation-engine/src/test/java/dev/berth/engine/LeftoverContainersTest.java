@@ -27,8 +27,9 @@ class LeftoverContainersTest extends EngineTestSupport {
             List<String> reaped = restarted.reapLeftovers();
 
             assertThat(reaped).hasSize(1).allMatch(id -> id.matches("berth-[0-9a-f]{24}"));
-            JobOutcome outcome = orphan.outcome().get(30, TimeUnit.SECONDS);
-            assertThat(outcome.exitCode()).contains(137);
+            // The old engine still lives in this test (after a real crash it would not) and races to
+            // clean up too; all that matters of it is that its job ended.
+            assertThat(orphan.outcome().get(30, TimeUnit.SECONDS).succeeded()).isFalse();
             assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))).noneMatch(line -> line.contains("sleep 591"));
             assertThat(restarted.reapLeftovers()).isEmpty();
             try (Stream<Path> bundles = Files.list(config.bundlesDir())) {

@@ -2,7 +2,10 @@ package dev.berth.engine.cgroup;
 
 import dev.berth.engine.EnforcementException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -10,6 +13,9 @@ import java.util.Optional;
 
 /** Reads and writes cgroup control files, turning failures into actionable messages. */
 final class CgroupFiles {
+
+    private static final int BUSY_RETRIES = 100;
+    private static final long BUSY_RETRY_MILLIS = 10;
 
     private CgroupFiles() {
     }
@@ -63,17 +69,51 @@ final class CgroupFiles {
     }
 
     /** Removes a cgroup directory tree bottom-up; cgroupfs only allows rmdir on empty cgroups. */
+    /**
+     * Removes an emptied cgroup. Killed processes leave it a moment after SIGKILL, and until then
+     * the kernel answers EBUSY, so that answer is retried for up to a second.
+     */
+    private static void deleteWhenEmpty(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.deleteIfExists(dir);
+                return;
+            } catch (FileSystemException e) {
+                if (attempt == BUSY_RETRIES || e.getReason() == null || !e.getReason().contains("busy")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(BUSY_RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether a directory walk failed only because part of the tree was removed while it ran. */
+    static boolean vanished(UncheckedIOException e) {
+        return e.getCause() instanceof NoSuchFileException;
+    }
+
     static void removeTree(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
         try (var children = Files.list(dir)) {
             children.filter(Files::isDirectory).forEach(CgroupFiles::removeTree);
+        } catch (NoSuchFileException gone) {
+            // Removed meanwhile by the runtime or another clean-up: the goal is reached.
+        } catch (UncheckedIOException e) {
+            if (!vanished(e)) {
+                throw new EnforcementException("cannot list cgroup " + dir + ": " + e.getMessage(), e);
+            }
         } catch (IOException e) {
             throw new EnforcementException("cannot list cgroup " + dir + ": " + e.getMessage(), e);
         }
         try {
-            Files.delete(dir);
+            deleteWhenEmpty(dir);
         } catch (IOException e) {
             throw new EnforcementException("cannot remove cgroup " + dir + " (" + e + "); processes may still run in it", e);
         }

@@ -3,6 +3,7 @@ package dev.berth.engine.cgroup;
 import dev.berth.engine.EngineException;
 import dev.berth.policy.Limits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,6 +139,10 @@ final class CgroupV1Driver implements CgroupDriver {
                         .flatMap(String::lines)
                         .filter(line -> !line.isBlank())
                         .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+            } catch (UncheckedIOException e) {
+                if (!CgroupFiles.vanished(e)) {
+                    throw new EngineException("cannot list processes left in " + dir + ": " + e.getMessage(), e);
+                }
             } catch (IOException e) {
                 throw new EngineException("cannot list processes left in " + dir + ": " + e.getMessage(), e);
             }
