@@ -1,11 +1,14 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.audit.AuditLog;
+import dev.berth.api.audit.JobAudit;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
+import dev.berth.policy.Decision;
 import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.ServiceIdentity;
@@ -34,6 +37,8 @@ public class JobService {
     IsolationEngine engine;
     @Inject
     JsonColumns json;
+    @Inject
+    AuditLog audit;
 
     /** Admits the request and commits it as QUEUED; a refusal stores nothing. */
     @Transactional
@@ -60,6 +65,7 @@ public class JobService {
         job.planJson = json.write(plan);
         job.createdAt = Instant.now();
         em.persist(job);
+        audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
         return job;
     }
 

@@ -1,5 +1,7 @@
 package dev.berth.api.tenants;
 
+import dev.berth.api.audit.AuditEntry;
+import dev.berth.api.audit.AuditLog;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
@@ -21,6 +23,8 @@ public class TenantService {
 
     @Inject
     EntityManager em;
+    @Inject
+    AuditLog audit;
 
     /** Finds the tenant, registering it with a fresh ID range on first sight. */
     @Transactional
@@ -30,7 +34,7 @@ public class TenantService {
             return existing;
         }
         SubordinateIds block = block();
-        em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
+        int registered = em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
                         + "SELECT :id, slot, :start + slot * :size, :size, :now FROM (SELECT nextval('tenant_range_slot_seq') AS slot) s "
                         + "ON CONFLICT (id) DO NOTHING")
                 .setParameter("id", tenantId)
@@ -43,6 +47,10 @@ public class TenantService {
             throw new ProblemException(503, "id-ranges-exhausted", "No free host ID range",
                     "the service user's subordinate ID block is used up by " + tenant.rangeSlot
                             + " tenants: give it a larger block in /etc/subuid and /etc/subgid");
+        }
+        if (registered == 1) {
+            audit.record(AuditEntry.success("tenant.register", tenantId, "tenant/" + tenantId)
+                    .reason("host IDs " + tenant.idRangeStart + "+" + tenant.idRangeSize));
         }
         return tenant;
     }
