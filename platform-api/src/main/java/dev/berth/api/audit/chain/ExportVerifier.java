@@ -49,8 +49,7 @@ public final class ExportVerifier {
                 try {
                     checkpoints.add(Checkpoint.fromJson(node));
                 } catch (AuditEvent.MalformedEventException e) {
-                    firstEventError = e.getMessage();
-                    break;
+                    return malformedCheckpoint(node, e.getMessage());
                 }
             } else if (!type.equals("header")) {
                 firstEventError = "a line of unknown type '" + type + "'";
@@ -69,6 +68,15 @@ public final class ExportVerifier {
                 }
             }
         }
+        return chain.finish(null);
+    }
+
+    /** Named by the sequence number it claims, when it still claims one. */
+    private static VerifyResult malformedCheckpoint(JsonNode node, String why) {
+        JsonNode seq = node.path("seq");
+        long claimed = seq.isIntegralNumber() && seq.longValue() >= 1 ? seq.longValue() : 1;
+        ChainVerifier chain = ChainVerifier.resumingAfter(claimed - 1, ChainHash.genesis());
+        chain.unreadable(why);
         return chain.finish(null);
     }
 

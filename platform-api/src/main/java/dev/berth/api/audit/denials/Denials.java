@@ -7,15 +7,16 @@ import dev.berth.api.audit.Provenances;
 import dev.berth.api.auth.CallerTenant;
 import dev.berth.api.problems.Problem;
 import dev.berth.policy.Violation;
+import io.quarkus.arc.Arc;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;
 import io.quarkus.security.spi.runtime.AuthorizationFailureEvent;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -50,13 +51,13 @@ public class Denials {
             new ArrayBlockingQueue<>(BACKLOG), Thread.ofPlatform().name("berth-audit-denials").daemon().factory());
 
     void authenticationFailed(@Observes AuthenticationFailureEvent event) {
-        RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(event.getEventProperties());
+        RoutingContext http = http(event.getEventProperties());
         record(AuditEntry.denied("authn.fail", null, target(http)).reason(reason(event.getAuthenticationFailure())),
                 Provenances.of(null, http), http);
     }
 
     void authorizationFailed(@Observes AuthorizationFailureEvent event) {
-        RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(event.getEventProperties());
+        RoutingContext http = http(event.getEventProperties());
         boolean anonymous = event.getSecurityIdentity() == null || event.getSecurityIdentity().isAnonymous();
         record(AuditEntry.denied(anonymous ? "authn.missing" : "authz.deny", null, target(http))
                         .reason(reason(event.getAuthorizationFailure())),
@@ -94,6 +95,19 @@ public class Denials {
             LOG.warnf("audit backlog full (%d denials waiting): dropped %s %s by %s", BACKLOG, entry.action(), entry.target(),
                     provenance.actor().subject());
         }
+    }
+
+    /**
+     * HTTP-layer checks put the request in the event (under more than one key name, depending on
+     * the check); REST method checks leave it in the request context.
+     */
+    private RoutingContext http(Map<String, Object> eventProperties) {
+        for (Object value : eventProperties.values()) {
+            if (value instanceof RoutingContext http) {
+                return http;
+            }
+        }
+        return Arc.container().requestContext().isActive() ? request.getCurrent() : null;
     }
 
     private String tenantOrNull() {
