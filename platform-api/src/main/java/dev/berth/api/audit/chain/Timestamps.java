@@ -18,6 +18,8 @@ public final class Timestamps {
     }
 
     public static Instant parse(String text) {
-        return FORMAT.parse(text, Instant::from);
+        // Instant.parse is several times faster; a time not in the fixed format still fails the hash,
+        // because the canonical form writes it back in the fixed format.
+        return Instant.parse(text);
     }
 }
