@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +92,7 @@ public record AuditEvent(long seq, Instant time, Actor actor, String tenant, Str
                     text(node, "outcome", true), text(node, "reason", false), list(node, "ruleIds"),
                     text(node, "requestId", false), text(node, "sourceAddress", false), text(node, "userAgent", false),
                     text(node, "securityDigest", false));
-        } catch (NullPointerException | DateTimeParseException e) {
+        } catch (NullPointerException | DateTimeException e) {
             throw new MalformedEventException(e.getMessage());
         }
     }

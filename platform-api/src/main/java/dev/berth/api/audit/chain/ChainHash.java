@@ -19,7 +19,7 @@ public final class ChainHash {
 
     public static byte[] next(byte[] previous, AuditEvent event) {
         MessageDigest sha256 = sha256();
-        sha256.update(Canonical.bytes(event.toJson()));
+        sha256.update(Canonical.bytes(event));
         sha256.update(previous);
         return sha256.digest();
     }
