@@ -170,6 +170,7 @@ class AuditApiTest {
             QuarkusTransaction.requiringNew().run(() -> audit.record(AuditEntry.success("test.export", "exporter", "thing")));
         }
         Path key = Files.createTempFile("audit", ".pub");
+        key.toFile().deleteOnExit();
         String pem = given().auth().oauth2(auditor()).get("/api/v1/audit/public-key")
                 .then().statusCode(200).header("Berth-Audit-Key-Id", AuditKeys.keyId(AuditKeys.readPublic(dataDir.resolve("keys/audit-signing.pub"))))
                 .extract().asString();
@@ -215,6 +216,7 @@ class AuditApiTest {
             return new Verdict(exit, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
+            Files.delete(file);
         }
     }
 

@@ -19,14 +19,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Streams the log as NDJSON ({@link ExportFormat}). The head is signed first, and the export
- * stops exactly at the latest checkpoint, so every export ends at a signed head and a cut-off
- * tail is always caught offline.
+ * stops exactly at that checkpoint, so every export of an intact log ends at a signed head and a
+ * cut-off tail is always caught offline.
  */
 @ApplicationScoped
 public class AuditExport {
+
+    private static final Logger LOG = Logger.getLogger(AuditExport.class);
 
     @Inject
     Checkpointer checkpointer;
@@ -34,11 +37,11 @@ public class AuditExport {
     AuditKeys keys;
 
     public void write(OutputStream out) throws IOException {
-        Optional<Checkpoint> signed = checkpointer.checkpointNow();
-        long end = signed.map(Checkpoint::seq).orElse(0L);
+        Optional<Checkpoint> signed = signHead();
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         try (Connection connection = checkpointer.snapshot()) {
             connection.setReadOnly(true);
+            long end = signed.isPresent() ? signed.get().seq() : Checkpointer.head(connection).seq();
             writer.write(ExportFormat.header(keys.keyId(), Instant.now()));
             for (Checkpoint checkpoint : AuditVerification.checkpoints(connection)) {
                 if (checkpoint.seq() <= end) {
@@ -60,5 +63,18 @@ public class AuditExport {
             throw new IOException("the audit export broke off while reading the database: " + e.getMessage(), e);
         }
         writer.flush();
+    }
+
+    /**
+     * A broken chain is not signed over; it is still exported in full so that auditors can see
+     * where it breaks.
+     */
+    private Optional<Checkpoint> signHead() {
+        try {
+            return checkpointer.checkpointNow();
+        } catch (IllegalStateException broken) {
+            LOG.warnf("exporting an audit log that does not verify: %s", broken.getMessage());
+            return Optional.empty();
+        }
     }
 }
