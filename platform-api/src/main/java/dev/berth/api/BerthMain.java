@@ -10,8 +10,9 @@ import java.util.Arrays;
 
 /**
  * Entry point of the platform jar. {@code token ...} prints a bearer token for the embedded
- * issuer; {@code audit verify FILE} checks an audit export offline; anything else serves the platform, first starting the embedded defaults (PostgreSQL
- * under the data directory, the local signing key) for whatever is not configured externally.
+ * issuer; {@code audit verify FILE} checks an audit export offline (no database needed); anything
+ * else serves the platform, first starting the embedded defaults (PostgreSQL under the data
+ * directory, the local signing key) for whatever is not configured externally.
  */
 @QuarkusMain
 public final class BerthMain {

@@ -5,6 +5,7 @@ import dev.berth.api.audit.chain.ChainHash;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +30,8 @@ import java.util.List;
  *
  * Each write locks the single head row until the transaction ends, so events get gapless
  * sequence numbers in commit order and the hash chain stays linear however many writers run.
- * Record after the change's own row locks are taken, to keep the head lock short.
+ * Pending ORM changes are flushed first: their row locks are then always taken before the head
+ * lock, so two transactions can never wait on each other across the two.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -40,6 +42,8 @@ public class AuditLog {
     Provenances provenances;
     @Inject
     Checkpointer checkpointer;
+    @Inject
+    EntityManager em;
 
     /** Appends one event for the current request's caller (or the platform) in the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -63,6 +67,7 @@ public class AuditLog {
     }
 
     private long append(List<AuditEntry> entries, Provenance provenance) {
+        em.flush();
         try (Connection connection = dataSource.getConnection()) {
             long seq;
             byte[] previous;

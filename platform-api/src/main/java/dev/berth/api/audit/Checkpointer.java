@@ -169,7 +169,7 @@ public class Checkpointer {
         }
     }
 
-    public static Optional<Checkpoint> latest(Connection connection) throws SQLException {
+    private static Optional<Checkpoint> latest(Connection connection) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + EventRows.CHECKPOINT_COLUMNS
                 + " FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
              ResultSet row = select.executeQuery()) {
