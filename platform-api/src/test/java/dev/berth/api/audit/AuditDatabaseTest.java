@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -116,6 +117,34 @@ class AuditDatabaseTest {
     }
 
     @Test
+    void theSignerCheckpointsEveryNEventsOnItsOwn() throws Exception {
+        List<AuditEntry> thousand = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add(AuditEntry.success("test.bulk", "bulk", "thing/" + i));
+        }
+        long last = QuarkusTransaction.requiringNew().call(() -> audit.recordAll(thousand, Provenance.PLATFORM));
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (single("SELECT coalesce(max(seq), 0) FROM audit_checkpoints") < last && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(single("SELECT coalesce(max(seq), 0) FROM audit_checkpoints")).isGreaterThanOrEqualTo(last);
+    }
+
+    @Test
+    void theSignerRefusesToVouchForABrokenChain() throws SQLException {
+        List<Long> signed = writeSigned("tamper-unsigned", 2);
+        long victim = write("tamper-unsigned", "test.after-checkpoint");
+        whileTampered(() -> {
+            assertThatThrownBy(() -> checkpointer.checkpointNow()).hasMessageContaining("broken at sequence number " + victim);
+            try {
+                assertThat(single("SELECT max(seq) FROM audit_checkpoints")).isEqualTo(signed.getLast());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "UPDATE audit_events SET outcome = 'failure' WHERE seq = " + victim);
+    }
+
+    @Test
     void aFlippedValueInARowIsFound() throws SQLException {
         List<Long> seqs = writeSigned("tamper-flip", 5);
         long victim = seqs.get(2);
@@ -185,11 +214,20 @@ class AuditDatabaseTest {
         assertFirstBad(signed, "UPDATE audit_checkpoints SET signature = set_byte(signature, 5, get_byte(signature, 5) # 1) WHERE seq = " + signed);
     }
 
-    /**
-     * Tampers as a superuser who switches the append-only triggers off for the session, checks that
-     * verification names {@code expected}, then puts the original rows back.
-     */
+    /** Tampers (see {@link #whileTampered}) and checks that verification names {@code expected}. */
     private void assertFirstBad(long expected, String... tampering) throws SQLException {
+        whileTampered(() -> {
+            VerifyResult result = verification.verify();
+            assertThat(result.valid()).as(result.summary()).isFalse();
+            assertThat(result.firstBadSeq()).as(result.summary()).isEqualTo(expected);
+        }, tampering);
+    }
+
+    /**
+     * Tampers as a superuser who switches the append-only triggers off for the session, runs the
+     * check, then puts the original rows back and makes sure the log verifies again.
+     */
+    private void whileTampered(Runnable check, String... tampering) throws SQLException {
         VerifyResult before = verification.verify();
         assertThat(before.valid()).as(before.summary()).isTrue();
         try (Connection attacker = dataSource.getConnection(); Statement sql = attacker.createStatement()) {
@@ -203,9 +241,7 @@ class AuditDatabaseTest {
             }
             attacker.commit();
             try {
-                VerifyResult result = verification.verify();
-                assertThat(result.valid()).as(result.summary()).isFalse();
-                assertThat(result.firstBadSeq()).as(result.summary()).isEqualTo(expected);
+                check.run();
             } finally {
                 sql.execute("DELETE FROM audit_events; INSERT INTO audit_events SELECT * FROM saved_events");
                 sql.execute("DELETE FROM audit_checkpoints; INSERT INTO audit_checkpoints SELECT * FROM saved_checkpoints");
