@@ -1,5 +1,8 @@
 package dev.berth.api.dispatch;
 
+import dev.berth.api.audit.AuditLog;
+import dev.berth.api.audit.JobAudit;
+import dev.berth.api.audit.Provenance;
 import dev.berth.api.jobs.Job;
 import dev.berth.api.jobs.JobState;
 import dev.berth.api.jobs.JsonColumns;
@@ -23,6 +26,8 @@ public class JobTransitions {
     EntityManager em;
     @Inject
     JsonColumns json;
+    @Inject
+    AuditLog audit;
 
     /**
      * Claims the oldest queued job. {@code SKIP LOCKED} lets several replicas share one database
@@ -39,7 +44,7 @@ public class JobTransitions {
 
     @Transactional
     public void running(UUID id, JobStart start) {
-        em.createQuery("UPDATE Job j SET j.state = :running, j.startedAt = :at, j.securityJson = :security, j.imageDigest = :digest "
+        int started = em.createQuery("UPDATE Job j SET j.state = :running, j.startedAt = :at, j.securityJson = :security, j.imageDigest = :digest "
                         + "WHERE j.id = :id AND j.state = :starting")
                 .setParameter("running", JobState.RUNNING)
                 .setParameter("at", start.startedAt())
@@ -48,6 +53,9 @@ public class JobTransitions {
                 .setParameter("id", id)
                 .setParameter("starting", JobState.STARTING)
                 .executeUpdate();
+        if (started == 1) {
+            audit.record(JobAudit.started(em.find(Job.class, id)));
+        }
     }
 
     @Transactional
@@ -65,6 +73,7 @@ public class JobTransitions {
         job.peakMemoryBytes = outcome.usage().peakMemoryBytes();
         job.wallSeconds = outcome.usage().wallSeconds();
         job.finishedAt = Instant.now();
+        audit.record(JobAudit.ended(job));
     }
 
     @Transactional
@@ -74,18 +83,24 @@ public class JobTransitions {
         job.reason = reason;
         job.detail = detail;
         job.finishedAt = Instant.now();
+        audit.record(JobAudit.ended(job));
     }
 
     /** Jobs a previous run of the platform left starting or running can no longer be followed. */
     @Transactional
     public int failOrphans() {
-        return em.createQuery("UPDATE Job j SET j.state = :failed, j.reason = 'PlatformRestart', "
+        List<Job> orphans = em.createQuery("SELECT j FROM Job j WHERE j.state IN :active", Job.class)
+                .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING)).getResultList();
+        int failed = em.createQuery("UPDATE Job j SET j.state = :failed, j.reason = 'PlatformRestart', "
                         + "j.detail = 'the platform restarted while the job was starting or running', j.finishedAt = :now "
                         + "WHERE j.state IN :active")
                 .setParameter("failed", JobState.FAILED)
                 .setParameter("now", Instant.now())
                 .setParameter("active", List.of(JobState.STARTING, JobState.RUNNING))
                 .executeUpdate();
+        orphans.forEach(em::refresh);
+        audit.recordAll(orphans.stream().map(JobAudit::ended).toList(), Provenance.PLATFORM);
+        return failed;
     }
 
 }

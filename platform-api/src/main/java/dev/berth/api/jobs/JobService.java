@@ -1,12 +1,15 @@
 package dev.berth.api.jobs;
 
 import dev.berth.api.policy.TenantPolicies;
+import dev.berth.api.audit.AuditLog;
+import dev.berth.api.audit.JobAudit;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
+import dev.berth.policy.Decision;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
@@ -38,6 +41,7 @@ public class JobService {
     JsonColumns json;
     @Inject
     TenantPolicies policies;
+    AuditLog audit;
 
     /** Admits the request and commits it as QUEUED; a refusal stores nothing. */
     @Transactional
@@ -52,6 +56,7 @@ public class JobService {
         job.planJson = json.write(plan);
         job.createdAt = Instant.now();
         em.persist(job);
+        audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
         return job;
     }
 

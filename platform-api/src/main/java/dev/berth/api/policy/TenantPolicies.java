@@ -1,5 +1,7 @@
 package dev.berth.api.policy;
 
+import dev.berth.api.audit.AuditEntry;
+import dev.berth.api.audit.AuditLog;
 import dev.berth.api.jobs.JsonColumns;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
@@ -37,6 +39,8 @@ public class TenantPolicies {
     JobAdmission admission;
     @Inject
     JsonColumns json;
+    @Inject
+    AuditLog audit;
 
     /** The policy admission applies: the stored one, or the default for a tenant nobody configured. */
     @Transactional
@@ -83,6 +87,7 @@ public class TenantPolicies {
         if (first) {
             em.persist(stored);
         }
+        audit.record(AuditEntry.success("tenant.policy.update", tenant, "tenant/" + tenant + "/policy").reason(stored.policyJson));
         return policy;
     }
 
@@ -105,6 +110,7 @@ public class TenantPolicies {
         if (first) {
             em.persist(stored);
         }
+        audit.record(AuditEntry.success("tenant.quota.update", tenant, "tenant/" + tenant + "/quota").reason(json.write(quota)));
         return quota;
     }
 

@@ -1,5 +1,7 @@
 package dev.berth.api.tenants;
 
+import dev.berth.api.audit.AuditEntry;
+import dev.berth.api.audit.AuditLog;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
@@ -23,6 +25,8 @@ public class TenantService {
 
     @Inject
     EntityManager em;
+    @Inject
+    AuditLog audit;
 
     /** Finds the tenant, registering it with a fresh ID range on first sight. */
     @Transactional
@@ -36,7 +40,7 @@ public class TenantService {
         IdRange range = allocator.rangeFor(slot).orElseThrow(() -> new ProblemException(503, "id-ranges-exhausted",
                 "No free host ID range", "the service user's subordinate ID block is used up by " + allocator.capacity()
                         + " tenants: give it a larger block in /etc/subuid and /etc/subgid"));
-        em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
+        int registered = em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
                         + "VALUES (:id, :slot, :start, :size, :now) ON CONFLICT (id) DO NOTHING")
                 .setParameter("id", tenantId)
                 .setParameter("slot", slot)
@@ -44,7 +48,12 @@ public class TenantService {
                 .setParameter("size", range.size())
                 .setParameter("now", Instant.now())
                 .executeUpdate();
-        return em.find(Tenant.class, tenantId);
+        Tenant tenant = em.find(Tenant.class, tenantId);
+        if (registered == 1) {
+            audit.record(AuditEntry.success("tenant.register", tenantId, "tenant/" + tenantId)
+                    .reason("host IDs " + tenant.idRangeStart + "+" + tenant.idRangeSize));
+        }
+        return tenant;
     }
 
     public IdRange rangeOf(Tenant tenant) {

@@ -77,6 +77,16 @@ class TenantPolicyApiTest {
     }
 
     @Test
+    void everyPolicyAndQuotaChangeLeavesAnAuditEvent() {
+        put("soylent", "policy", Map.of("tier", "baseline")).statusCode(200);
+        put("soylent", "quota", Map.of("concurrentJobs", 3)).statusCode(200);
+
+        List<String> actions = given().auth().oauth2(admin()).queryParam("tenant", "soylent").get("/api/v1/audit")
+                .then().statusCode(200).extract().jsonPath().getList("items.action", String.class);
+        assertThat(actions).contains("tenant.policy.update", "tenant.quota.update");
+    }
+
+    @Test
     void anInvalidPolicyIsRefusedWithEveryReasonAndChangesNothing() {
         put("hooli", "policy", Map.of("allowedImages", List.of("busybox"))).statusCode(200);
 
