@@ -41,6 +41,7 @@ public class JobService {
     JsonColumns json;
     @Inject
     TenantPolicies policies;
+    @Inject
     AuditLog audit;
 
     /** Admits the request and commits it as QUEUED; a refusal stores nothing. */

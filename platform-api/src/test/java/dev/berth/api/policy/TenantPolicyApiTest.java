@@ -79,7 +79,8 @@ class TenantPolicyApiTest {
     @Test
     void everyPolicyAndQuotaChangeLeavesAnAuditEvent() {
         put("soylent", "policy", Map.of("tier", "baseline")).statusCode(200);
-        put("soylent", "quota", Map.of("concurrentJobs", 3)).statusCode(200);
+        put("soylent", "quota", Map.of("concurrentJobs", 3, "cpuMillis", 2000, "memoryMiB", 256, "pids", 512,
+                "logBytes", 1 << 20, "jobsPerHour", 100)).statusCode(200);
 
         List<String> actions = given().auth().oauth2(admin()).queryParam("tenant", "soylent").get("/api/v1/audit")
                 .then().statusCode(200).extract().jsonPath().getList("items.action", String.class);
