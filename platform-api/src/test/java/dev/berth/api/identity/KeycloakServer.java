@@ -31,8 +31,12 @@ public final class KeycloakServer {
     public static final String PLATFORM_CLIENT_SECRET = "berth-platform-dev-secret";
     public static final String CONSOLE_CLIENT_SECRET = "berth-console-dev-secret";
 
+    private static final String URL_PROPERTY = "test.keycloak.running-url";
+    private static final String ADMIN_PASSWORD_PROPERTY = "test.keycloak.running-admin-password";
+
     private static KeycloakServer shared;
 
+    /** Only in the class loader that started it. */
     private final Process process;
     private final String baseUrl;
     private final String adminPassword;
@@ -43,10 +47,22 @@ public final class KeycloakServer {
         this.adminPassword = adminPassword;
     }
 
+    /**
+     * Quarkus loads test resources anew (another class loader) each time it restarts the
+     * application, so a static field alone would start a Keycloak per test class: the running one
+     * is announced through system properties, which the whole JVM shares.
+     */
     public static synchronized KeycloakServer shared() {
         if (shared == null) {
-            shared = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "keycloak-stop"));
+            String running = System.getProperty(URL_PROPERTY);
+            if (running != null) {
+                shared = new KeycloakServer(null, running, System.getProperty(ADMIN_PASSWORD_PROPERTY));
+            } else {
+                shared = start();
+                Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "keycloak-stop"));
+                System.setProperty(URL_PROPERTY, shared.baseUrl);
+                System.setProperty(ADMIN_PASSWORD_PROPERTY, shared.adminPassword);
+            }
         }
         return shared;
     }
