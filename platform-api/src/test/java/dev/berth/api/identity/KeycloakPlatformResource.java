@@ -5,8 +5,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The platform on the embedded PostgreSQL with the shared real Keycloak as its organization
@@ -17,6 +20,7 @@ import java.util.Map;
 public class KeycloakPlatformResource implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedDefaults defaults;
+    private Path dataDir;
     private boolean keycloakIssuer = true;
 
     @Override
@@ -28,7 +32,8 @@ public class KeycloakPlatformResource implements QuarkusTestResourceLifecycleMan
     public Map<String, String> start() {
         KeycloakServer keycloak = KeycloakServer.shared();
         try {
-            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"));
+            dataDir = Files.createTempDirectory("berth-test-data");
+            defaults = EmbeddedDefaults.start(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,6 +53,11 @@ public class KeycloakPlatformResource implements QuarkusTestResourceLifecycleMan
     public void stop() {
         try {
             defaults.close();
+            try (Stream<Path> paths = Files.walk(dataDir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
