@@ -10,6 +10,9 @@ import java.util.Set;
 /** Signs bearer tokens for the embedded issuer, shaped like Keycloak's. */
 public final class TokenMinter {
 
+    /** The audience the platform requires in every token (Keycloak adds it with an audience mapper). */
+    public static final String AUDIENCE = "berth-api";
+
     private final LocalSigningKey key;
 
     public TokenMinter(LocalSigningKey key) {
@@ -23,6 +26,7 @@ public final class TokenMinter {
     public String mint(String user, List<String> organizations, Set<String> roles, Duration lifetime) {
         return Jwt.issuer(EmbeddedDefaults.ISSUER)
                 .subject(user)
+                .audience(AUDIENCE)
                 .claim("preferred_username", user)
                 .claim("organization", organizations)
                 .claim("realm_access", Map.of("roles", List.copyOf(roles)))

@@ -49,6 +49,9 @@ public final class EmbeddedDefaults implements AutoCloseable {
             LocalSigningKey key = LocalSigningKey.loadOrCreate(absolute.resolve("keys"));
             properties.put("quarkus.oidc.public-key", key.publicKeyBase64());
             properties.put("quarkus.oidc.token.issuer", ISSUER);
+            // The web console's code flow needs a real OIDC server; without one the console is open.
+            properties.put("quarkus.oidc.console.tenant-enabled", "false");
+            properties.put("quarkus.http.auth.permission.console.enabled", "false");
         }
         return new EmbeddedDefaults(properties, postgres);
     }

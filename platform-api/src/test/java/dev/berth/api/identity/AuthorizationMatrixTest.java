@@ -1,0 +1,226 @@
+package dev.berth.api.identity;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.api.auth.LocalSigningKey;
+import dev.berth.api.auth.TokenMinter;
+import dev.berth.api.embedded.EmbeddedDefaults;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every route against every kind of caller. Tokens come from the embedded issuer so that broken
+ * ones (expired, foreign issuer, forged, wrong audience) can be made at will; organizations and
+ * members live in the real Keycloak. A refused call must leave the state it could touch unchanged.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KeycloakPlatformResource.class, initArgs = @ResourceArg(name = "issuer", value = "embedded"),
+        restrictToAnnotatedClass = true)
+class AuthorizationMatrixTest {
+
+    private static final String A = "matrix-a";
+    private static final String B = "matrix-b";
+    private static final String JOINER = "matrix-carol";
+    private static final String LEAVER = "matrix-dave";
+    private static final AtomicInteger NEW_TENANTS = new AtomicInteger();
+    private static final AtomicInteger NEW_QUOTAS = new AtomicInteger();
+
+    enum Caller {
+        MEMBER_OF_A, ADMIN_OF_A, MEMBER_OF_B, ADMIN_OF_B, PLATFORM_ADMIN, AUDITOR,
+        NO_TOKEN, EXPIRED, WRONG_ISSUER, FORGED_SIGNATURE, WRONG_AUDIENCE, TWO_ORGANIZATIONS
+    }
+
+    record Route(String name, Function<RequestSpecification, Response> call, Supplier<Object> state, Runnable reset,
+                 Map<Caller, Integer> expected) {
+    }
+
+    private final KeycloakRealmClient realm = new KeycloakRealmClient(KeycloakServer.shared());
+
+    @ConfigProperty(name = "berth.data-dir")
+    Path dataDir;
+    @Inject
+    EntityManager em;
+
+    private static String jobOfA;
+    private static String organizationOfA;
+
+    @BeforeEach
+    void provisionTwoTenantsOnce() {
+        if (jobOfA != null) {
+            return;
+        }
+        for (String tenant : List.of(A, B)) {
+            given().auth().oauth2(token(Caller.PLATFORM_ADMIN)).contentType(ContentType.JSON).body(Map.of("id", tenant))
+                    .post("/api/v1/admin/tenants").then().statusCode(201);
+        }
+        organizationOfA = realm.organization(A).orElseThrow().get("id").asText();
+        realm.createUser(JOINER, "tenant-member");
+        realm.createUser(LEAVER, "tenant-member");
+        jobOfA = given().auth().oauth2(token(Caller.MEMBER_OF_A)).contentType(ContentType.JSON)
+                .body(Map.of("image", "busybox", "command", List.of("echo", "a's secret")))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRouteForEveryCaller() {
+        return routes().stream().flatMap(route -> route.expected().entrySet().stream().map(entry ->
+                DynamicTest.dynamicTest(route.name() + " as " + entry.getKey() + " -> " + entry.getValue(),
+                        () -> check(route, entry.getKey(), entry.getValue()))));
+    }
+
+    private void check(Route route, Caller caller, int expected) {
+        route.reset().run();
+        Object before = route.state().get();
+        RequestSpecification request = given();
+        String token = token(caller);
+        if (token != null) {
+            request.auth().oauth2(token);
+        }
+        Response response = route.call().apply(request);
+        assertThat(response.statusCode()).as("%s as %s answered %s", route.name(), caller, response.asString()).isEqualTo(expected);
+        if (expected >= 400) {
+            assertThat(route.state().get()).as("a refused %s as %s changed nothing", route.name(), caller).isEqualTo(before);
+        }
+        if (expected == 403 || expected == 404) {
+            assertThat(response.contentType()).startsWith("application/problem+json");
+        }
+    }
+
+    private List<Route> routes() {
+        Supplier<Object> jobs = () -> count("SELECT count(*) FROM jobs");
+        Supplier<Object> tenants = () -> count("SELECT count(*) FROM tenants");
+        Supplier<Object> membersOfA = () -> realm.memberNames(organizationOfA).stream().sorted().toList();
+        Supplier<Object> policyAndQuotaOfA = () -> List.of(
+                count("SELECT count(*) FROM tenant_policies WHERE tenant = '" + A + "'"),
+                count("SELECT coalesce(sum(jobs_per_hour), -1) FROM tenant_quotas WHERE tenant = '" + A + "'"));
+        Runnable nothing = () -> { };
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route("POST /jobs", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("image", "busybox", "command", List.of("true"))).post("/api/v1/jobs"), jobs, nothing,
+                expect(201, 201, 201, 201, 403, 403, 403)));
+        routes.add(new Route("GET /jobs/{id of A}", request -> request.get("/api/v1/jobs/" + jobOfA), jobs, nothing,
+                expect(200, 200, 404, 404, 403, 403, 403)));
+        routes.add(new Route("GET /jobs/{id of A}/logs", request -> request.get("/api/v1/jobs/" + jobOfA + "/logs"), jobs, nothing,
+                expect(200, 200, 404, 404, 403, 403, 403)));
+        routes.add(new Route("GET /admin/tenants", request -> request.get("/api/v1/admin/tenants"), tenants, nothing,
+                expect(403, 403, 403, 403, 200, 403, 403)));
+        routes.add(new Route("POST /admin/tenants", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("id", "matrix-new-" + NEW_TENANTS.incrementAndGet())).post("/api/v1/admin/tenants"), tenants, nothing,
+                expect(403, 403, 403, 403, 201, 403, 403)));
+        routes.add(new Route("GET /admin/tenants/A/members", request -> request.get("/api/v1/admin/tenants/" + A + "/members"),
+                membersOfA, nothing, expect(403, 200, 403, 404, 200, 403, 403)));
+        routes.add(new Route("POST /admin/tenants/A/members", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("username", JOINER)).post("/api/v1/admin/tenants/" + A + "/members"), membersOfA,
+                () -> realm.ensureNotMember(organizationOfA, JOINER), expect(403, 204, 403, 404, 204, 403, 403)));
+        routes.add(new Route("DELETE /admin/tenants/A/members/{user}", request -> request.delete("/api/v1/admin/tenants/" + A + "/members/" + LEAVER),
+                membersOfA, () -> realm.ensureMember(organizationOfA, LEAVER), expect(403, 204, 403, 404, 204, 403, 403)));
+        routes.add(new Route("POST /jobs/dry-run", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("image", "busybox", "command", List.of("true"))).post("/api/v1/jobs/dry-run"), jobs, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("GET /admin/tenants/A/policy", request -> request.get("/api/v1/admin/tenants/" + A + "/policy"),
+                policyAndQuotaOfA, nothing, expect(403, 403, 403, 403, 200, 403, 403)));
+        // Every call asks for another jobs-per-hour value, so a refused one that wrote anyway would show.
+        routes.add(new Route("PUT /admin/tenants/A/quota", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("concurrentJobs", 4, "cpuMillis", 4000, "memoryMiB", 1024, "pids", 1024, "logBytes", 1 << 20,
+                        "jobsPerHour", 100 + NEW_QUOTAS.incrementAndGet()))
+                .put("/api/v1/admin/tenants/" + A + "/quota"), policyAndQuotaOfA, nothing, expect(403, 403, 403, 403, 200, 403, 403)));
+        routes.add(new Route("GET /audit", request -> request.get("/api/v1/audit"), jobs, nothing,
+                expect(403, 403, 403, 403, 200, 200, 403)));
+        routes.add(new Route("GET /audit/verify", request -> request.get("/api/v1/audit/verify"), jobs, nothing,
+                expect(403, 403, 403, 403, 200, 200, 403)));
+        return routes;
+    }
+
+    /** Statuses for the callers with valid tokens, in {@link Caller} order; every broken token answers 401. */
+    private static Map<Caller, Integer> expect(int memberOfA, int adminOfA, int memberOfB, int adminOfB, int platformAdmin,
+            int auditor, int twoOrganizations) {
+        Map<Caller, Integer> expected = new EnumMap<>(Caller.class);
+        expected.put(Caller.MEMBER_OF_A, memberOfA);
+        expected.put(Caller.ADMIN_OF_A, adminOfA);
+        expected.put(Caller.MEMBER_OF_B, memberOfB);
+        expected.put(Caller.ADMIN_OF_B, adminOfB);
+        expected.put(Caller.PLATFORM_ADMIN, platformAdmin);
+        expected.put(Caller.AUDITOR, auditor);
+        expected.put(Caller.TWO_ORGANIZATIONS, twoOrganizations);
+        for (Caller broken : List.of(Caller.NO_TOKEN, Caller.EXPIRED, Caller.WRONG_ISSUER, Caller.FORGED_SIGNATURE, Caller.WRONG_AUDIENCE)) {
+            expected.put(broken, 401);
+        }
+        return expected;
+    }
+
+    /** Broken tokens carry every role and tenant A, so the defect is the only reason to refuse them. */
+    private String token(Caller caller) {
+        List<String> all = List.of("tenant-member", "tenant-admin", "platform-admin", "auditor");
+        return switch (caller) {
+            case MEMBER_OF_A -> sign(claims(List.of(A), "tenant-member"));
+            case ADMIN_OF_A -> sign(claims(List.of(A), "tenant-admin"));
+            case MEMBER_OF_B -> sign(claims(List.of(B), "tenant-member"));
+            case ADMIN_OF_B -> sign(claims(List.of(B), "tenant-admin"));
+            case PLATFORM_ADMIN -> sign(claims(List.of(), "platform-admin"));
+            case AUDITOR -> sign(claims(List.of(A), "auditor"));
+            case NO_TOKEN -> null;
+            case EXPIRED -> sign(claims(List.of(A), all.toArray(String[]::new))
+                    .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)));
+            case WRONG_ISSUER -> sign(claims(List.of(A), all.toArray(String[]::new)).issuer("https://keycloak.example/realms/berth"));
+            case FORGED_SIGNATURE -> claims(List.of(A), all.toArray(String[]::new)).jws().sign(strangerKey());
+            case WRONG_AUDIENCE -> sign(claims(List.of(A), all.toArray(String[]::new)).audience("another-api"));
+            case TWO_ORGANIZATIONS -> sign(claims(List.of(A, B), "tenant-member", "tenant-admin"));
+        };
+    }
+
+    private static JwtClaimsBuilder claims(List<String> organizations, String... roles) {
+        return Jwt.issuer(EmbeddedDefaults.ISSUER).audience(TokenMinter.AUDIENCE).subject("matrix-user")
+                .claim("organization", organizations).claim("realm_access", Map.of("roles", List.of(roles)))
+                .expiresIn(600);
+    }
+
+    private String sign(JwtClaimsBuilder claims) {
+        try {
+            return claims.jws().sign(LocalSigningKey.loadOrCreate(dataDir.resolve("keys")).privateKey());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PrivateKey strangerKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair().getPrivate();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count(String sql) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(sql).getSingleResult()).longValue());
+    }
+}
