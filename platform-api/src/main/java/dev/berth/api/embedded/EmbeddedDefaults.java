@@ -21,10 +21,12 @@ public final class EmbeddedDefaults implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDefaults.class);
 
     private final Map<String, String> properties;
+    private final DataDirLock lock;
     private final EmbeddedPostgres postgres;
 
-    private EmbeddedDefaults(Map<String, String> properties, EmbeddedPostgres postgres) {
+    private EmbeddedDefaults(Map<String, String> properties, DataDirLock lock, EmbeddedPostgres postgres) {
         this.properties = Map.copyOf(properties);
+        this.lock = lock;
         this.postgres = postgres;
     }
 
@@ -32,9 +34,11 @@ public final class EmbeddedDefaults implements AutoCloseable {
         Path absolute = Files.createDirectories(dataDir).toAbsolutePath().normalize();
         Map<String, String> properties = new HashMap<>();
         properties.put("berth.data-dir", absolute.toString());
+        DataDirLock lock = DataDirLock.acquire(absolute);
         EmbeddedPostgres postgres = null;
         if (configured("quarkus.datasource.jdbc.url").isEmpty()) {
             Path pgData = absolute.resolve("postgres");
+            LeftoverPostmaster.stopIfRunning(pgData);
             LOG.infof("starting the embedded PostgreSQL in %s", pgData);
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
@@ -50,7 +54,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
             properties.put("quarkus.oidc.public-key", key.publicKeyBase64());
             properties.put("quarkus.oidc.token.issuer", ISSUER);
         }
-        return new EmbeddedDefaults(properties, postgres);
+        return new EmbeddedDefaults(properties, lock, postgres);
     }
 
     private static Optional<String> configured(String property) {
@@ -66,8 +70,12 @@ public final class EmbeddedDefaults implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (postgres != null) {
-            postgres.close();
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } finally {
+            lock.close();
         }
     }
 }

@@ -18,11 +18,15 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Admits and records jobs, and finds them for their own tenant only. */
 @ApplicationScoped
 public class JobService {
+
+    private static final long MIB = 1024 * 1024;
 
     @Inject
     EntityManager em;
@@ -38,21 +42,40 @@ public class JobService {
     JsonColumns json;
     @Inject
     TenantPolicies policies;
+    @Inject
+    IdempotencyKeys idempotencyKeys;
 
-    /** Admits the request and commits it as QUEUED; a refusal stores nothing. */
+    /** What a submission answered: a new job, or the one an earlier request with the same idempotency key created. */
+    public record Submission(Job job, boolean replayed) {
+    }
+
+    /**
+     * Admits the request and commits it as QUEUED; a refusal stores nothing. With an idempotency
+     * key already used for the same request, answers that request's job instead.
+     */
     @Transactional
-    public Job submit(String tenantId, JobRequest request) {
+    public Submission submit(String tenantId, JobRequest request, Optional<String> idempotencyKey) {
+        UUID id = UUID.randomUUID();
+        Optional<UUID> earlier = idempotencyKey.flatMap(key -> idempotencyKeys.reserve(tenantId, key, request, id));
+        if (earlier.isPresent()) {
+            return new Submission(em.find(Job.class, earlier.get()), true);
+        }
         ExecutionPlan plan = admit(tenantId, request);
         Job job = new Job();
-        job.id = UUID.randomUUID();
+        job.id = id;
         job.tenant = tenantId;
         job.state = JobState.QUEUED;
         job.image = plan.image();
         job.requestJson = json.write(request);
         job.planJson = json.write(plan);
         job.createdAt = Instant.now();
+        job.cpuMillis = plan.limits().cpuMillis();
+        job.memoryMiB = (int) (plan.limits().memoryBytes() / MIB);
+        job.pids = plan.limits().pids();
+        job.labels = json.write(request.labels() == null ? Map.of() : request.labels());
+        job.maxAttempts = 1 + plan.retries();
         em.persist(job);
-        return job;
+        return new Submission(job, false);
     }
 
     /** The plan the request would run with, exactly as {@link #submit} would decide; stores no job. */
@@ -88,5 +111,12 @@ public class JobService {
             throw ProblemException.notFound("job " + id);
         }
         return job;
+    }
+
+    /** Whether the attempt can write no more output: the job is final, queued for a retry, or on a later attempt. */
+    @Transactional
+    public boolean attemptOver(String tenantId, UUID id, int attempt) {
+        Job job = find(tenantId, id);
+        return job.state.isFinal() || job.attempts > attempt || (job.state == JobState.QUEUED && job.attempts >= attempt);
     }
 }
