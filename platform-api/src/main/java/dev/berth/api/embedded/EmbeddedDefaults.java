@@ -43,6 +43,8 @@ public final class EmbeddedDefaults implements AutoCloseable {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
+                    // Its own hook would stop the server at SIGTERM while the platform still records the ends of jobs.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .start();
             properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
