@@ -45,6 +45,8 @@ public class Dispatcher {
     JsonColumns json;
     @Inject
     BerthConfig config;
+    @Inject
+    DispatchMetrics metrics;
 
     /** A job this replica runs: what it holds of the host, and when its end is recorded. */
     private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> recorded) {
@@ -148,7 +150,10 @@ public class Dispatcher {
         }
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         running.put(job.id, new Run(handle, job.cpuMillis, job.memoryMiB, recorded));
-        CompletableFuture<Void> recordedStart = handle.started().thenAccept(start -> transitions.running(job.id, attempt, start));
+        CompletableFuture<Void> recordedStart = handle.started().thenAccept(start -> {
+            transitions.running(job.id, attempt, start);
+            metrics.started(job.tenant, attempt, Duration.between(job.createdAt, start.startedAt()));
+        });
         // The engine completes started() before outcome() or never; the end is recorded after the start.
         handle.outcome()
                 .thenCompose(outcome -> handle.started().isDone()

@@ -1,5 +1,6 @@
 package dev.berth.api.jobs;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.EmbeddedPlatformResource;
@@ -88,5 +89,15 @@ class DispatchFairnessTest {
         Attempt a = attempt("narrow", first);
         Attempt b = attempt("narrow", second);
         assertThat(b.claimed()).as("the second job starts only when the first gave its CPU back").isAfterOrEqualTo(a.finished());
+    }
+
+    @Test
+    void metricsCountStartsAndSubmitToStartLatencyPerTenant() throws Exception {
+        String id = api.submit("metered", Map.of("image", "busybox", "command", List.of("true")));
+        attempt("metered", id);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("berth_jobs_started_total{tenant=\"metered\"} 1.0");
+        assertThat(metrics).contains("berth_jobs_submit_to_start_seconds_count{tenant=\"metered\"} 1");
+        assertThat(metrics).contains("berth_jobs_submit_to_start_seconds_bucket{tenant=\"metered\"");
     }
 }
