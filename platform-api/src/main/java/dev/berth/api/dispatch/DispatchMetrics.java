@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Dispatch as Prometheus sees it at {@code /q/metrics}, per tenant: queued and running jobs (read
  * from the database every few seconds, so they cover all replicas), starts (a counter; starts per
- * second is its rate) and the time from submission to start of first attempts (a histogram).
+ * second is its rate), the time from submission to start of first attempts (a histogram), and
+ * the time each claim transaction takes.
  */
 @ApplicationScoped
 public class DispatchMetrics {
@@ -37,11 +38,14 @@ public class DispatchMetrics {
 
     private MultiGauge queued;
     private MultiGauge running;
+    private Timer claims;
     private ScheduledExecutorService timer;
 
     void start(@Observes StartupEvent event) {
         queued = MultiGauge.builder("berth.jobs.queued").description("jobs waiting to run, retries in backoff included").register(registry);
         running = MultiGauge.builder("berth.jobs.running").description("jobs starting or running on any replica").register(registry);
+        claims = Timer.builder("berth.dispatch.claim").description("one claim transaction: choosing the next job and taking it")
+                .register(registry);
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-metrics").factory());
         timer.scheduleWithFixedDelay(this::refresh, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -53,6 +57,11 @@ public class DispatchMetrics {
             Timer.builder("berth.jobs.submit.to.start").description("from submission to the program's start, first attempts")
                     .tag("tenant", tenant).publishPercentileHistogram().register(registry).record(sinceSubmission);
         }
+    }
+
+    /** The dispatch decision's cost, whether or not it found a job. */
+    void claimed(Duration took) {
+        claims.record(took);
     }
 
     private void refresh() {

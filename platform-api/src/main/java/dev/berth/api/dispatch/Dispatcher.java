@@ -122,11 +122,14 @@ public class Dispatcher {
         if (room.cpuMillis() <= 0 || room.memoryMiB() <= 0) {
             return Optional.empty();
         }
+        long start = System.nanoTime();
         try {
             return transitions.claimNext(room);
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot claim queued jobs; retrying after the poll interval");
             return Optional.empty();
+        } finally {
+            metrics.claimed(Duration.ofNanos(System.nanoTime() - start));
         }
     }
 

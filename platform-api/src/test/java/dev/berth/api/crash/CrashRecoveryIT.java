@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
+import dev.berth.api.PlatformProcess;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -149,7 +150,7 @@ class CrashRecoveryIT {
     }
 
     private PlatformProcess launch(Path jar, String name) throws Exception {
-        PlatformProcess platform = PlatformProcess.start(jar, dataDir, name);
+        PlatformProcess platform = PlatformProcess.start(jar, dataDir, name, List.of("-Dberth.dispatch.poll-interval=200ms", "-Dberth.engine.kill-grace=2s"));
         started.add(platform);
         platform.awaitReady(http, Duration.ofMinutes(3));
         return platform;

@@ -1,4 +1,4 @@
-package dev.berth.api.crash;
+package dev.berth.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The packaged platform jar run as a child process on a given data directory, as ./berth up runs it. */
-final class PlatformProcess {
+public final class PlatformProcess {
 
     private final Process process;
     private final int port;
@@ -26,26 +27,28 @@ final class PlatformProcess {
         this.log = log;
     }
 
-    static PlatformProcess start(Path jar, Path dataDir, String name) throws IOException {
+    public static PlatformProcess start(Path jar, Path dataDir, String name, List<String> options) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = dataDir.resolve(name + ".log");
-        Process process = new ProcessBuilder(List.of(java, "-Dberth.data-dir=" + dataDir, "-Dquarkus.http.port=" + port,
-                "-Dberth.dispatch.poll-interval=200ms", "-Dberth.engine.kill-grace=2s", "-jar", jar.toString()))
+        List<String> command = new ArrayList<>(List.of(java, "-Dberth.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
+        command.addAll(options);
+        command.addAll(List.of("-jar", jar.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         return new PlatformProcess(process, port, log);
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    void awaitReady(HttpClient http, Duration limit) throws InterruptedException {
+    public void awaitReady(HttpClient http, Duration limit) throws InterruptedException {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -65,13 +68,13 @@ final class PlatformProcess {
     }
 
     /** SIGKILL: no shutdown hook, no clean-up, exactly like the OOM killer or a power cut of the JVM alone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
     /** SIGTERM; returns the exit status. */
-    int terminate(Duration limit) throws InterruptedException {
+    public int terminate(Duration limit) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -80,11 +83,11 @@ final class PlatformProcess {
         return process.exitValue();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String tail() {
+    public String tail() {
         try {
             String text = Files.readString(log);
             return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
