@@ -21,11 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Admits and records jobs, and finds them for their own tenant only. */
 @ApplicationScoped
 public class JobService {
 
+    private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final long MIB = 1024 * 1024;
 
     @Inject
@@ -75,6 +77,7 @@ public class JobService {
         job.labels = json.write(request.labels() == null ? Map.of() : request.labels());
         job.maxAttempts = 1 + plan.retries();
         em.persist(job);
+        LOG.infof("tenant %s submitted job %s (%s)", tenantId, job.id, job.image);
         return new Submission(job, false);
     }
 
