@@ -58,11 +58,15 @@ CREATE TABLE job_attempts (
 -- jobsPerHour counts a tenant's claims in the last hour.
 CREATE INDEX job_attempts_tenant_claimed ON job_attempts (tenant, claimed_at);
 
--- Round robin between tenants: the tenant claimed longest ago goes first.
+-- Round robin between tenants: the tenant claimed longest ago goes first. A tenant gets its row
+-- with its first submission ('-infinity': a newcomer goes first); the claim walks this index in
+-- order and stops at the first tenant with a job that fits.
 CREATE TABLE dispatch_turns (
     tenant          TEXT        PRIMARY KEY,
     last_claimed_at TIMESTAMPTZ NOT NULL
 );
+CREATE INDEX dispatch_turns_order ON dispatch_turns (last_claimed_at, tenant);
+INSERT INTO dispatch_turns (tenant, last_claimed_at) SELECT DISTINCT tenant, '-infinity'::timestamptz FROM jobs WHERE state = 'QUEUED';
 
 -- What each tenant's jobs consumed in total, added up as attempts end.
 CREATE TABLE tenant_usage (

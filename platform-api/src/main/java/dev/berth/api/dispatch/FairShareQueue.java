@@ -16,40 +16,51 @@ import java.util.UUID;
  * not fit the room left on this replica; its jobs wait, they are not refused.
  */
 @ApplicationScoped
-class FairShareQueue {
+public class FairShareQueue {
 
     /**
-     * Every tenant's oldest runnable job, next to what that tenant's starting and running jobs
-     * use; tenants without a stored quota get the default one. Each tenant costs one probe of the
-     * partial index on queued jobs, and the sums read only active jobs, so neither the size of
-     * the queue nor of the job history makes a claim slower.
+     * Walks the tenants in turn order along {@code dispatch_turns_order} and stops at the first
+     * whose oldest runnable job fits; tenants without a stored quota get the default one. Each
+     * tenant walked costs a quota lookup and, unless it is at its concurrency quota, one probe of
+     * the partial index on queued jobs; the sums read only active jobs. So neither the length of
+     * the queue nor of the job history makes a claim slower. OFFSET 0 keeps PostgreSQL from
+     * flattening the subquery, so the jobs-per-hour count, the dearest check, runs only for the
+     * candidates in turn until one passes.
      */
     private static final String NEXT = """
             WITH busy AS (
                 SELECT tenant, count(*) AS jobs, sum(cpu_millis) AS cpu, sum(memory_mib) AS memory, sum(pids) AS pids
                 FROM jobs WHERE state IN ('STARTING', 'RUNNING') GROUP BY tenant)
-            SELECT head.id
-            FROM tenants t
-            LEFT JOIN dispatch_turns turn ON turn.tenant = t.id
-            LEFT JOIN tenant_quotas q ON q.tenant = t.id
-            LEFT JOIN busy b ON b.tenant = t.id
-            CROSS JOIN LATERAL (
-                SELECT j.id, j.cpu_millis, j.memory_mib, j.pids FROM jobs j
-                WHERE j.tenant = t.id AND j.state = 'QUEUED' AND (j.not_before IS NULL OR j.not_before <= now())
-                ORDER BY j.created_at LIMIT 1) head
-            WHERE head.cpu_millis <= :freeCpu AND head.memory_mib <= :freeMemory
-              AND COALESCE(b.jobs, 0) + 1 <= COALESCE(q.concurrent_jobs, :jobs)
-              AND COALESCE(b.cpu, 0) + head.cpu_millis <= COALESCE(q.cpu_millis, :cpu)
-              AND COALESCE(b.memory, 0) + head.memory_mib <= COALESCE(q.memory_mib, :memory)
-              AND COALESCE(b.pids, 0) + head.pids <= COALESCE(q.pids, :pids)
-              AND (SELECT count(*) FROM job_attempts a WHERE a.tenant = t.id AND a.claimed_at > now() - interval '1 hour')
-                  < COALESCE(q.jobs_per_hour, :perHour)
-            ORDER BY turn.last_claimed_at NULLS FIRST, t.id
+            SELECT id FROM (
+                SELECT head.id, turn.tenant, COALESCE(q.jobs_per_hour, :perHour) AS per_hour
+                FROM dispatch_turns turn
+                LEFT JOIN tenant_quotas q ON q.tenant = turn.tenant
+                LEFT JOIN busy b ON b.tenant = turn.tenant
+                CROSS JOIN LATERAL (
+                    SELECT j.id, j.cpu_millis, j.memory_mib, j.pids FROM jobs j
+                    WHERE j.tenant = turn.tenant AND j.state = 'QUEUED' AND (j.not_before IS NULL OR j.not_before <= now())
+                    ORDER BY j.created_at LIMIT 1) head
+                WHERE head.cpu_millis <= :freeCpu AND head.memory_mib <= :freeMemory
+                  AND COALESCE(b.jobs, 0) + 1 <= COALESCE(q.concurrent_jobs, :jobs)
+                  AND COALESCE(b.cpu, 0) + head.cpu_millis <= COALESCE(q.cpu_millis, :cpu)
+                  AND COALESCE(b.memory, 0) + head.memory_mib <= COALESCE(q.memory_mib, :memory)
+                  AND COALESCE(b.pids, 0) + head.pids <= COALESCE(q.pids, :pids)
+                ORDER BY turn.last_claimed_at, turn.tenant
+                OFFSET 0) candidate
+            WHERE (SELECT count(*) FROM job_attempts a WHERE a.tenant = candidate.tenant AND a.claimed_at > now() - interval '1 hour')
+                  < candidate.per_hour
             LIMIT 1
             """;
 
     @Inject
     EntityManager em;
+
+    /** Lets the tenant take turns; a tenant new to the queue goes first. Call when it submits a job. */
+    public void enlist(String tenant) {
+        em.createNativeQuery("INSERT INTO dispatch_turns (tenant, last_claimed_at) VALUES (:tenant, '-infinity') ON CONFLICT DO NOTHING")
+                .setParameter("tenant", tenant)
+                .executeUpdate();
+    }
 
     /** The job to claim next, if any fits; call inside the claiming transaction. */
     Optional<UUID> next(HostCapacity.Room room) {

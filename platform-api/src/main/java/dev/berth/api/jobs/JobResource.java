@@ -75,7 +75,7 @@ public class JobResource {
     @GET
     @Path("/{id}")
     public JobView get(@PathParam("id") UUID id) {
-        return views.withHistory(jobs.find(caller.id(), id));
+        return jobs.view(caller.id(), id);
     }
 
     /** 200 once the job is final (at once for a queued one), 202 while a running job is being stopped. */

@@ -1,5 +1,6 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.dispatch.FairShareQueue;
 import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
@@ -46,6 +47,10 @@ public class JobService {
     TenantPolicies policies;
     @Inject
     IdempotencyKeys idempotencyKeys;
+    @Inject
+    JobViews views;
+    @Inject
+    FairShareQueue turns;
 
     /** What a submission answered: a new job, or the one an earlier request with the same idempotency key created. */
     public record Submission(Job job, boolean replayed) {
@@ -77,6 +82,7 @@ public class JobService {
         job.labels = json.write(request.labels() == null ? Map.of() : request.labels());
         job.maxAttempts = 1 + plan.retries();
         em.persist(job);
+        turns.enlist(tenantId);
         LOG.infof("tenant %s submitted job %s (%s)", tenantId, job.id, job.image);
         return new Submission(job, false);
     }
@@ -114,6 +120,12 @@ public class JobService {
             throw ProblemException.notFound("job " + id);
         }
         return job;
+    }
+
+    /** The tenant's job with every attempt, read in one transaction. */
+    @Transactional
+    public JobView view(String tenantId, UUID id) {
+        return views.withHistory(find(tenantId, id));
     }
 
     /** Whether the attempt can write no more output: the job is final, queued for a retry, or on a later attempt. */
