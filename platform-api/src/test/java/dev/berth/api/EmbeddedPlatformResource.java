@@ -31,6 +31,7 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
         }
         Map<String, String> properties = new HashMap<>(defaults.properties());
         properties.put("berth.dispatch.poll-interval", "200ms");
+        properties.put("berth.dispatch.retry-backoff", "300ms");
         return properties;
     }
 

@@ -29,6 +29,13 @@ public final class JobAudit {
         return entry.reason(job.state + (job.reason == null ? "" : " " + job.reason)).securityDigest(digest(job.securityJson));
     }
 
+    /** One attempt failed and the job is queued again: the reason keeps the engine's word for it. */
+    public static AuditEntry attemptFailed(Job job, int attempt, String reason) {
+        return AuditEntry.failure("job.attempt.end", job.tenant, target(job))
+                .reason("attempt " + attempt + " of " + job.maxAttempts + " " + reason + "; retrying")
+                .securityDigest(digest(job.securityJson));
+    }
+
     /** {@code sha256:<hex>} of a stored JSON document, or null when there is none. */
     public static String digest(String json) {
         return json == null ? null : "sha256:" + ChainHash.hex(ChainHash.sha256().digest(json.getBytes(StandardCharsets.UTF_8)));

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything under {@code berth.*} in the configuration (also settable as BERTH_* variables). */
 @ConfigMapping(prefix = "berth")
@@ -15,6 +16,8 @@ public interface BerthConfig {
     Engine engine();
 
     Dispatch dispatch();
+
+    Logs logs();
 
     interface Engine {
         @WithDefault("/usr/bin/crun")
@@ -42,5 +45,39 @@ public interface BerthConfig {
         /** How often the queue is polled when nothing wakes the dispatcher. */
         @WithDefault("2s")
         Duration pollInterval();
+
+        /** CPU this replica may promise to jobs at once; detected (cores x 1000) when unset. */
+        Optional<Integer> capacityCpuMillis();
+
+        /** Memory this replica may promise to jobs at once; detected (physical memory less the reserve) when unset. */
+        Optional<Integer> capacityMemoryMib();
+
+        /** Memory kept back for the platform, its database and the host when capacity is detected. */
+        @WithDefault("1024")
+        int reservedMemoryMib();
+
+        /** Wait before the first retry; each further retry waits twice as long, up to the maximum. */
+        @WithDefault("2s")
+        Duration retryBackoff();
+
+        @WithDefault("5m")
+        Duration retryBackoffMax();
+
+        /** On SIGTERM, how long running jobs may go on before they are stopped. */
+        @WithDefault("30s")
+        Duration shutdownGrace();
+
+        /** Names this replica in the jobs it claims; kept in the data directory when unset. */
+        Optional<String> replicaId();
+    }
+
+    interface Logs {
+        /** Logs of jobs that finished longer ago are deleted. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How often retention and expired idempotency keys are swept. */
+        @WithDefault("1m")
+        Duration sweepInterval();
     }
 }

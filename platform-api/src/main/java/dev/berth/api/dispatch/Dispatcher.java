@@ -4,7 +4,6 @@ import dev.berth.api.config.BerthConfig;
 import dev.berth.api.jobs.Job;
 import dev.berth.api.jobs.JobLogs;
 import dev.berth.api.jobs.JsonColumns;
-import dev.berth.engine.EngineException;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.engine.RunningJob;
 import dev.berth.policy.ExecutionPlan;
@@ -14,20 +13,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Moves committed jobs from the queue to the engine, at most {@code berth.dispatch.max-concurrent}
- * at a time, and records each transition. Submissions wake it; a poll catches anything else
- * (another replica's jobs, a missed wake-up).
+ * Moves committed jobs from the queue to the engine while this replica has room: at most
+ * {@code berth.dispatch.max-concurrent} jobs, and never more CPU or memory than the host capacity.
+ * Submissions and finished jobs wake it; a poll catches the rest (another replica's jobs, retries
+ * whose backoff ran out, cancels asked of another replica).
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -44,11 +45,20 @@ public class Dispatcher {
     JsonColumns json;
     @Inject
     BerthConfig config;
+    @Inject
+    DispatchMetrics metrics;
 
-    private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
+    /** A job this replica runs: what it holds of the host, and when its end is recorded. */
+    private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> recorded) {
+    }
+
+    private final Map<UUID, Run> running = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
-    private Semaphore slots;
+    private HostCapacity capacity;
+    private RetryBackoff backoff;
     private volatile boolean stopping;
+    /** Set once shutdown stops the jobs that outlived the grace period; their ends read PlatformShutdown. */
+    private volatile boolean stoppingJobs;
     private Thread loop;
 
     void start(@Observes StartupEvent event) throws IOException {
@@ -60,8 +70,15 @@ public class Dispatcher {
         if (orphans > 0) {
             LOG.warnf("%d job(s) were running when the platform last stopped; they are FAILED with reason PlatformRestart", orphans);
         }
-        slots = new Semaphore(config.dispatch().maxConcurrent());
+        capacity = HostCapacity.of(config.dispatch());
+        backoff = new RetryBackoff(config.dispatch().retryBackoff(), config.dispatch().retryBackoffMax());
+        LOG.infof("dispatching up to %d jobs within %d CPU millis and %d MiB on this replica",
+                config.dispatch().maxConcurrent(), capacity.cpuMillis(), capacity.memoryMiB());
         loop = Thread.ofPlatform().name("berth-dispatcher").daemon().start(this::dispatchLoop);
+    }
+
+    public HostCapacity capacity() {
+        return capacity;
     }
 
     /** Called after a submission commits, so a new job starts without waiting for the next poll. */
@@ -71,73 +88,129 @@ public class Dispatcher {
         }
     }
 
+    /** Stops the job if this replica runs it; a replica running it elsewhere finds the request on its next poll. */
+    public void cancelLocal(UUID id) {
+        Run run = running.get(id);
+        if (run != null) {
+            run.handle().cancel();
+        }
+    }
+
     private void dispatchLoop() {
         while (!stopping) {
-            try {
-                slots.acquire();
-                Optional<Job> claimed = claim();
-                if (claimed.isPresent()) {
-                    launch(claimed.get());
-                } else {
-                    slots.release();
-                    synchronized (wakeUp) {
-                        wakeUp.wait(config.dispatch().pollInterval().toMillis());
-                    }
+            Optional<Job> claimed = running.size() < config.dispatch().maxConcurrent() ? claim() : Optional.empty();
+            if (claimed.isPresent()) {
+                launch(claimed.get());
+                continue;
+            }
+            cancelRequested();
+            synchronized (wakeUp) {
+                try {
+                    wakeUp.wait(config.dispatch().pollInterval().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }
 
     private Optional<Job> claim() {
-        try {
-            return transitions.claimNext();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "cannot claim queued jobs; retrying");
+        int cpu = running.values().stream().mapToInt(Run::cpuMillis).sum();
+        int memory = running.values().stream().mapToInt(Run::memoryMiB).sum();
+        HostCapacity.Room room = capacity.free(cpu, memory);
+        if (room.cpuMillis() <= 0 || room.memoryMiB() <= 0) {
             return Optional.empty();
+        }
+        long start = System.nanoTime();
+        try {
+            return transitions.claimNext(room);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot claim queued jobs; retrying after the poll interval");
+            return Optional.empty();
+        } finally {
+            metrics.claimed(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private void cancelRequested() {
+        try {
+            transitions.cancelRequested().forEach(this::cancelLocal);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot read cancel requests; retrying after the poll interval");
         }
     }
 
     private void launch(Job job) {
+        int attempt = job.attempts;
         RunningJob handle;
         try {
-            handle = engine.start(json.read(job.planJson, ExecutionPlan.class), logs.directory(job.id));
-        } catch (EngineException e) {
-            transitions.failed(job.id, "EngineError", e.getMessage());
-            slots.release();
+            handle = engine.start(json.read(job.planJson, ExecutionPlan.class), logs.directory(job.id, attempt));
+        } catch (RuntimeException e) {
+            // An image removed since admission, a corrupt plan: this job cannot run here, now or later.
+            transitions.failed(job.id, attempt, "EngineError", e.getMessage());
             return;
         }
-        running.put(job.id, handle);
-        CompletableFuture<Void> recordedStart = handle.started().thenAccept(start -> transitions.running(job.id, start));
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        running.put(job.id, new Run(handle, job.cpuMillis, job.memoryMiB, recorded));
+        CompletableFuture<Void> recordedStart = handle.started().thenAccept(start -> {
+            transitions.running(job.id, attempt, start);
+            metrics.started(job.tenant, attempt, Duration.between(job.createdAt, start.startedAt()));
+        });
         // The engine completes started() before outcome() or never; the end is recorded after the start.
         handle.outcome()
                 .thenCompose(outcome -> handle.started().isDone()
                         ? recordedStart.handle((ignored, failure) -> outcome)
                         : CompletableFuture.completedFuture(outcome))
-                .thenAccept(outcome -> transitions.finished(job.id, outcome))
+                .thenAccept(outcome -> transitions.finished(job.id, attempt, outcome, stoppingJobs, backoff))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        LOG.errorf(failure, "could not record the end of job %s", job.id);
+                        LOG.errorf(failure, "could not record the end of job %s; a restart of this replica marks it PlatformRestart", job.id);
                     }
                     running.remove(job.id);
-                    slots.release();
+                    recorded.complete(null);
+                    wake();
                 });
     }
 
+    /**
+     * SIGTERM: claim nothing more, let running jobs finish within the shutdown grace, then stop
+     * the rest (SIGTERM, kill grace, SIGKILL) and record their ends before the database goes.
+     */
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
+        wake();
         if (loop != null) {
-            loop.interrupt();
-        }
-        running.values().forEach(RunningJob::cancel);
-        for (RunningJob job : running.values()) {
             try {
-                job.outcome().get(config.engine().killGrace().toSeconds() + 5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warnf("a job did not stop in time during shutdown: %s", e.getMessage());
+                loop.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }
+        if (awaitRunning(config.dispatch().shutdownGrace())) {
+            return;
+        }
+        LOG.warnf("stopping %d job(s) still running after the shutdown grace of %s", running.size(), config.dispatch().shutdownGrace());
+        stoppingJobs = true;
+        running.values().forEach(run -> run.handle().cancel());
+        if (!awaitRunning(config.engine().killGrace().plusSeconds(5))) {
+            LOG.warnf("%d job(s) did not stop in time; the next start of this replica marks them PlatformRestart", running.size());
+        }
+    }
+
+    private boolean awaitRunning(Duration timeout) {
+        try {
+            CompletableFuture.allOf(running.values().stream().map(Run::recorded).toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warnf("waiting for running jobs failed: %s", e.getMessage());
+            return running.isEmpty();
         }
     }
 }

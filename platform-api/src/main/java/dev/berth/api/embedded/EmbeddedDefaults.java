@@ -21,10 +21,12 @@ public final class EmbeddedDefaults implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDefaults.class);
 
     private final Map<String, String> properties;
+    private final DataDirLock lock;
     private final EmbeddedPostgres postgres;
 
-    private EmbeddedDefaults(Map<String, String> properties, EmbeddedPostgres postgres) {
+    private EmbeddedDefaults(Map<String, String> properties, DataDirLock lock, EmbeddedPostgres postgres) {
         this.properties = Map.copyOf(properties);
+        this.lock = lock;
         this.postgres = postgres;
     }
 
@@ -32,13 +34,17 @@ public final class EmbeddedDefaults implements AutoCloseable {
         Path absolute = Files.createDirectories(dataDir).toAbsolutePath().normalize();
         Map<String, String> properties = new HashMap<>();
         properties.put("berth.data-dir", absolute.toString());
+        DataDirLock lock = DataDirLock.acquire(absolute);
         EmbeddedPostgres postgres = null;
         if (configured("quarkus.datasource.jdbc.url").isEmpty()) {
             Path pgData = absolute.resolve("postgres");
+            LeftoverPostmaster.stopIfRunning(pgData);
             LOG.infof("starting the embedded PostgreSQL in %s", pgData);
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
+                    // Its own hook would stop the server at SIGTERM while the platform still records the ends of jobs.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .start();
             properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
@@ -53,7 +59,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
             properties.put("quarkus.oidc.console.tenant-enabled", "false");
             properties.put("quarkus.http.auth.permission.console.enabled", "false");
         }
-        return new EmbeddedDefaults(properties, postgres);
+        return new EmbeddedDefaults(properties, lock, postgres);
     }
 
     private static Optional<String> configured(String property) {
@@ -69,8 +75,12 @@ public final class EmbeddedDefaults implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (postgres != null) {
-            postgres.close();
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } finally {
+            lock.close();
         }
     }
 }

@@ -8,6 +8,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A submitted job: what was asked, the plan it was admitted with, and what became of it. */
 @Entity
@@ -69,4 +71,41 @@ public class Job {
 
     @Column(name = "wall_seconds")
     public Double wallSeconds;
+
+    /** The admitted limits again as columns, so quota and capacity sums stay in SQL. */
+    @Column(name = "cpu_millis", nullable = false, updatable = false)
+    public int cpuMillis;
+
+    @Column(name = "memory_mib", nullable = false, updatable = false)
+    public int memoryMiB;
+
+    @Column(nullable = false, updatable = false)
+    public int pids;
+
+    /** The request's labels as a JSON object. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false, updatable = false)
+    public String labels;
+
+    /** One plus the retries the plan allows. */
+    @Column(name = "max_attempts", nullable = false, updatable = false)
+    public int maxAttempts;
+
+    /** A queued retry waits until then (exponential backoff). */
+    @Column(name = "not_before")
+    public Instant notBefore;
+
+    /** The replica that claimed the job last. */
+    public String runner;
+
+    @Column(name = "cancel_requested_at")
+    public Instant cancelRequestedAt;
+
+    /** Bytes of captured output kept for this job, over all attempts. */
+    @Column(name = "log_bytes", nullable = false)
+    public long logBytes;
+
+    /** When retention removed the job's logs. */
+    @Column(name = "logs_deleted_at")
+    public Instant logsDeletedAt;
 }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,13 +18,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Tenants submit and follow their jobs. */
+/** Tenants submit, list, follow and cancel their jobs. */
 @Path("/api/v1/jobs")
 @RolesAllowed({"tenant-member", "tenant-admin"})
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
+
+    /** Set on an answer that repeats an earlier submission with the same Idempotency-Key. */
+    public static final String REPLAYED = "Idempotent-Replayed";
 
     @Inject
     CallerTenant caller;
@@ -32,16 +38,24 @@ public class JobResource {
     @Inject
     JobViews views;
     @Inject
-    JobLogs logs;
+    JobListing listing;
+    @Inject
+    JobCancellation cancellation;
+    @Inject
+    LogReader logReader;
     @Inject
     Dispatcher dispatcher;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(JobRequest request) {
-        Job job = jobs.submit(caller.id(), request);
-        dispatcher.wake();
-        return Response.created(URI.create("/api/v1/jobs/" + job.id)).entity(views.of(job)).build();
+    public Response submit(@HeaderParam("Idempotency-Key") String idempotencyKey, JobRequest request) {
+        JobService.Submission submission = jobs.submit(caller.id(), request, Optional.ofNullable(idempotencyKey));
+        Job job = submission.job();
+        if (!submission.replayed()) {
+            dispatcher.wake();
+        }
+        return Response.created(URI.create("/api/v1/jobs/" + job.id)).entity(views.of(job))
+                .header(REPLAYED, submission.replayed() ? "true" : null).build();
     }
 
     /** What {@code POST /jobs} would decide for the same request, without running or storing anything. */
@@ -53,20 +67,39 @@ public class JobResource {
     }
 
     @GET
+    public JobPage list(@QueryParam("state") List<String> states, @QueryParam("label") List<String> labels,
+                        @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+        return listing.list(caller.id(), states, labels, cursor, QueryValues.number("limit", limit));
+    }
+
+    @GET
     @Path("/{id}")
     public JobView get(@PathParam("id") UUID id) {
-        return views.of(jobs.find(caller.id(), id));
+        return jobs.view(caller.id(), id);
+    }
+
+    /** 200 once the job is final (at once for a queued one), 202 while a running job is being stopped. */
+    @POST
+    @Path("/{id}/cancel")
+    public Response cancel(@PathParam("id") UUID id) {
+        Job job = cancellation.cancel(caller.id(), id);
+        if (!job.state.isFinal()) {
+            dispatcher.cancelLocal(id);
+        }
+        return Response.status(job.state.isFinal() ? 200 : 202).entity(views.of(job)).build();
     }
 
     @GET
     @Path("/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response logs(@PathParam("id") UUID id, @QueryParam("stream") @DefaultValue("stdout") String stream) {
+    public Response logs(@PathParam("id") UUID id, @QueryParam("stream") @DefaultValue("stdout") String stream,
+                         @QueryParam("attempt") String attempt, @QueryParam("offset") String offset,
+                         @QueryParam("follow") String follow) {
         Job job = jobs.find(caller.id(), id);
-        java.nio.file.Path file = logs.file(job.id, stream);
-        if (!logs.exists(file)) {
-            return Response.ok("", MediaType.TEXT_PLAIN_TYPE).build();
-        }
-        return Response.ok(file.toFile(), MediaType.TEXT_PLAIN_TYPE).build();
+        int chosen = logReader.attempt(job, QueryValues.number("attempt", attempt));
+        Long from = QueryValues.number("offset", offset);
+        return Response.ok(logReader.read(job, chosen, stream, from == null ? 0 : from, QueryValues.flag("follow", follow)),
+                        MediaType.TEXT_PLAIN_TYPE)
+                .header("Berth-Log-Attempt", chosen).build();
     }
 }

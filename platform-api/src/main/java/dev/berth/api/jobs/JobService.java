@@ -1,8 +1,9 @@
 package dev.berth.api.jobs;
 
-import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.audit.JobAudit;
+import dev.berth.api.dispatch.FairShareQueue;
+import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
@@ -21,11 +22,17 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Admits and records jobs, and finds them for their own tenant only. */
 @ApplicationScoped
 public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+    private static final long MIB = 1024 * 1024;
 
     @Inject
     EntityManager em;
@@ -43,22 +50,47 @@ public class JobService {
     TenantPolicies policies;
     @Inject
     AuditLog audit;
+    @Inject
+    IdempotencyKeys idempotencyKeys;
+    @Inject
+    JobViews views;
+    @Inject
+    FairShareQueue turns;
 
-    /** Admits the request and commits it as QUEUED; a refusal stores nothing. */
+    /** What a submission answered: a new job, or the one an earlier request with the same idempotency key created. */
+    public record Submission(Job job, boolean replayed) {
+    }
+
+    /**
+     * Admits the request and commits it as QUEUED; a refusal stores nothing. With an idempotency
+     * key already used for the same request, answers that request's job instead.
+     */
     @Transactional
-    public Job submit(String tenantId, JobRequest request) {
+    public Submission submit(String tenantId, JobRequest request, Optional<String> idempotencyKey) {
+        UUID id = UUID.randomUUID();
+        Optional<UUID> earlier = idempotencyKey.flatMap(key -> idempotencyKeys.reserve(tenantId, key, request, id));
+        if (earlier.isPresent()) {
+            return new Submission(em.find(Job.class, earlier.get()), true);
+        }
         ExecutionPlan plan = admit(tenantId, request);
         Job job = new Job();
-        job.id = UUID.randomUUID();
+        job.id = id;
         job.tenant = tenantId;
         job.state = JobState.QUEUED;
         job.image = plan.image();
         job.requestJson = json.write(request);
         job.planJson = json.write(plan);
         job.createdAt = Instant.now();
+        job.cpuMillis = plan.limits().cpuMillis();
+        job.memoryMiB = (int) (plan.limits().memoryBytes() / MIB);
+        job.pids = plan.limits().pids();
+        job.labels = json.write(request.labels() == null ? Map.of() : request.labels());
+        job.maxAttempts = 1 + plan.retries();
         em.persist(job);
         audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
-        return job;
+        turns.enlist(tenantId);
+        LOG.infof("tenant %s submitted job %s (%s)", tenantId, job.id, job.image);
+        return new Submission(job, false);
     }
 
     /** The plan the request would run with, exactly as {@link #submit} would decide; stores no job. */
@@ -94,5 +126,18 @@ public class JobService {
             throw ProblemException.notFound("job " + id);
         }
         return job;
+    }
+
+    /** The tenant's job with every attempt, read in one transaction. */
+    @Transactional
+    public JobView view(String tenantId, UUID id) {
+        return views.withHistory(find(tenantId, id));
+    }
+
+    /** Whether the attempt can write no more output: the job is final, queued for a retry, or on a later attempt. */
+    @Transactional
+    public boolean attemptOver(String tenantId, UUID id, int attempt) {
+        Job job = find(tenantId, id);
+        return job.state.isFinal() || job.attempts > attempt || (job.state == JobState.QUEUED && job.attempts >= attempt);
     }
 }

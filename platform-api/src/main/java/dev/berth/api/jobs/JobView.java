@@ -1,10 +1,15 @@
 package dev.berth.api.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
-/** A job as the API shows it to its tenant. */
+/**
+ * A job as the API shows it to its tenant. {@code retryAt} is set while a failed attempt waits
+ * for the next; {@code history} (every attempt) is shown for a single job, not in lists.
+ */
 public record JobView(
         UUID id,
         String tenant,
@@ -16,14 +21,24 @@ public record JobView(
         Instant startedAt,
         Instant finishedAt,
         int attempts,
+        int maxAttempts,
+        Instant retryAt,
+        Instant cancelRequestedAt,
+        JsonNode labels,
         ImageView image,
         UsageView usage,
         JsonNode effectiveSecurity,
-        JsonNode decisions) {
+        JsonNode decisions,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> history) {
 
     public record ImageView(String reference, String digest) {
     }
 
     public record UsageView(Double cpuSeconds, Long peakMemoryBytes, Double wallSeconds) {
+    }
+
+    /** One attempt: when it was claimed, started and ended, by which replica, and how it ended. */
+    public record AttemptView(int attempt, String runner, Instant claimedAt, Instant startedAt, Instant finishedAt,
+                              String outcome, String reason, String detail, Integer exitCode, UsageView usage) {
     }
 }

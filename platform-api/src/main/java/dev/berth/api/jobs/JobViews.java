@@ -2,6 +2,7 @@ package dev.berth.api.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /** Maps stored jobs to their API view. */
 @ApplicationScoped
@@ -9,13 +10,26 @@ public class JobViews {
 
     @Inject
     JsonColumns json;
+    @Inject
+    JobAttempts attempts;
 
+    /** The job as lists show it. */
     public JobView of(Job job) {
+        return view(job, null);
+    }
+
+    /** The job with every attempt, as {@code GET /jobs/{id}} shows it. */
+    public JobView withHistory(Job job) {
+        return view(job, attempts.of(job.id));
+    }
+
+    private JobView view(Job job, List<JobView.AttemptView> history) {
         return new JobView(job.id, job.tenant, job.state, job.reason, job.detail, job.exitCode,
-                job.createdAt, job.startedAt, job.finishedAt, job.attempts,
+                job.createdAt, job.startedAt, job.finishedAt, job.attempts, job.maxAttempts,
+                job.state == JobState.QUEUED ? job.notBefore : null, job.cancelRequestedAt, json.tree(job.labels),
                 new JobView.ImageView(job.image, job.imageDigest),
                 new JobView.UsageView(job.cpuSeconds, job.peakMemoryBytes, job.wallSeconds),
                 job.securityJson == null ? null : json.tree(job.securityJson),
-                json.tree(job.planJson).path("decisions"));
+                json.tree(job.planJson).path("decisions"), history);
     }
 }

@@ -1,0 +1,255 @@
+package dev.berth.api.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.EmbeddedPlatformResource;
+import dev.berth.api.PlatformProcess;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The job service measured through HTTP against the packaged platform (./berth bench jobs, which
+ * runs ./berth bench engine first for the bare crun baseline and the engine's raw containers/s):
+ * <ol>
+ *   <li>submit to SUCCEEDED of busybox {@code true}, sequentially: median and p99;</li>
+ *   <li>throughput of trivial jobs, 4 clients each submitting and waiting for its job;</li>
+ *   <li>{@code GET /jobs/{id}} requests per second from 4 keep-alive clients for 10 s;</li>
+ *   <li>scale: claim (dispatch decision) time from the platform's own timer and list query time,
+ *       with 1,000 and with 100,000 queued jobs (10 and 1,000 tenants at quota, so nothing drains).</li>
+ * </ol>
+ * The client shares the 2 cores with the platform, so requests per second are a lower bound.
+ */
+public final class JobsBenchmark {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern CLAIM_SUM = Pattern.compile("(?m)^berth_dispatch_claim_seconds_sum (\\S+)");
+    private static final Pattern CLAIM_COUNT = Pattern.compile("(?m)^berth_dispatch_claim_seconds_count (\\S+)");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final PlatformProcess platform;
+    private final Path dataDir;
+    private final String token;
+
+    private JobsBenchmark(PlatformProcess platform, Path dataDir) {
+        this.platform = platform;
+        this.dataDir = dataDir;
+        this.token = token("bench");
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        Path jar = Path.of(args.length > 1 ? args[1] : "platform-api/target/quarkus-app/quarkus-run.jar");
+        Path dataDir = Files.createTempDirectory("berth-bench-jobs");
+        PlatformProcess platform = PlatformProcess.start(jar, dataDir, "bench", List.of("-Dberth.dispatch.poll-interval=500ms"));
+        try {
+            platform.awaitReady(HttpClient.newHttpClient(), Duration.ofMinutes(3));
+            new JobsBenchmark(platform, dataDir).measure(runs);
+        } finally {
+            platform.terminate(Duration.ofMinutes(2));
+        }
+    }
+
+    private void measure(int runs) throws Exception {
+        // Warm the JIT on the whole path first, as a long-running platform is.
+        for (int i = 0; i < 30; i++) {
+            endToEnd(2);
+        }
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            latencies.add(endToEnd(2));
+        }
+        System.out.printf("submit -> SUCCEEDED of busybox true over HTTP, %d sequential: median %.1f ms, p99 %.1f ms%n",
+                runs, percentile(latencies, 50), percentile(latencies, 99));
+
+        int jobs = Math.max(40, runs);
+        // Clients poll less often here, so that their GETs do not take the platform's CPU.
+        double rate = parallel(jobs, () -> endToEnd(20));
+        System.out.printf("%d trivial jobs, 4 clients each waiting for its job: %.1f jobs/s%n", jobs, rate);
+
+        String id = submit(token, "true", 100);
+        System.out.printf("GET /jobs/{id}, 4 keep-alive clients for 10 s: %.0f requests/s (GET /q/health/live, same clients: %.0f requests/s)%n",
+                getRate("/api/v1/jobs/" + id, Duration.ofSeconds(10)), getRate("/q/health/live", Duration.ofSeconds(10)));
+
+        try (Connection db = database()) {
+            scale(db, 10, 100);
+            scale(db, 1000, 100);
+        }
+    }
+
+    private double endToEnd(long pollMillis) throws Exception {
+        long start = System.nanoTime();
+        String id = submit(token, "true", 100);
+        while (!get("/api/v1/jobs/" + id, token).path("state").asText().equals("SUCCEEDED")) {
+            Thread.sleep(pollMillis);
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** Queued jobs of tenants at a zero concurrency quota: the claim query sees them all and can take none. */
+    private void scale(Connection db, int tenants, int jobsPerTenant) throws Exception {
+        execute(db, "INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
+                + "SELECT 'scale-' || lpad(i::text, 4, '0'), 1000000 + i, 100000000000 + i::bigint * 65536, 65536, now() "
+                + "FROM generate_series(1, ?) i ON CONFLICT DO NOTHING", tenants);
+        execute(db, "INSERT INTO tenant_quotas (tenant, concurrent_jobs, cpu_millis, memory_mib, pids, log_bytes, jobs_per_hour, updated_at, updated_by) "
+                + "SELECT id, 0, 0, 0, 0, 0, 0, now(), 'bench' FROM tenants WHERE id LIKE 'scale-%' ON CONFLICT DO NOTHING");
+        execute(db, "INSERT INTO jobs (id, tenant, state, image, request_json, plan_json, attempts, created_at, cpu_millis, memory_mib, pids, labels, max_attempts) "
+                + "SELECT gen_random_uuid(), 'scale-' || lpad((1 + i % ?)::text, 4, '0'), 'QUEUED', 'busybox', '{}', '{}', 0, "
+                + "now() - i * interval '1 ms', 100, 64, 16, jsonb_build_object('n', (i % 10)::text), 1 "
+                + "FROM generate_series(1, ?) i", tenants, tenants * jobsPerTenant - queued(db));
+        execute(db, "INSERT INTO dispatch_turns (tenant, last_claimed_at) SELECT id, '-infinity' FROM tenants WHERE id LIKE 'scale-%' "
+                + "ON CONFLICT DO NOTHING");
+        execute(db, "ANALYZE");
+        double[] before = claimTimer();
+        Thread.sleep(6000);
+        double[] after = claimTimer();
+        double claims = after[1] - before[1];
+        String lister = token("scale-0001");
+        List<Double> list = new ArrayList<>();
+        List<Double> filtered = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            list.add(timed(() -> get("/api/v1/jobs?limit=50", lister)));
+            filtered.add(timed(() -> get("/api/v1/jobs?limit=50&state=QUEUED&label=n=3", lister)));
+        }
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            latencies.add(endToEnd(2));
+        }
+        System.out.printf("%,d queued jobs across %,d tenants at quota: claim (dispatch decision) mean %.2f ms over %.0f claims; "
+                        + "GET /jobs?limit=50 median %.1f ms, with state and label filters %.1f ms; another tenant's true: median %.1f ms%n",
+                queued(db), tenants, claims == 0 ? Double.NaN : (after[0] - before[0]) / claims * 1000, claims,
+                percentile(list, 50), percentile(filtered, 50), percentile(latencies, 50));
+    }
+
+    private double[] claimTimer() throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(platform.uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return new double[] {value(CLAIM_SUM, metrics), value(CLAIM_COUNT, metrics)};
+    }
+
+    private static double value(Pattern pattern, String metrics) {
+        Matcher matcher = pattern.matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private Connection database() throws IOException, SQLException {
+        // The embedded server's port is the fourth line of its pid file.
+        List<String> pid = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/postgres", "postgres", "");
+    }
+
+    private static long queued(Connection db) throws SQLException {
+        try (var result = db.createStatement().executeQuery("SELECT count(*) FROM jobs WHERE state = 'QUEUED'")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static void execute(Connection db, String sql, long... parameters) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setLong(i + 1, parameters[i]);
+            }
+            statement.execute();
+        }
+    }
+
+    private double getRate(String path, Duration window) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + window.toNanos();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            futures.add(clients.submit(() -> {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpRequest request = HttpRequest.newBuilder(platform.uri(path)).header("Authorization", "Bearer " + token).build();
+                while (System.nanoTime() < end) {
+                    if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                        throw new IllegalStateException("GET " + path + " failed");
+                    }
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get();
+        }
+        clients.shutdown();
+        return done.get() / (window.toNanos() / 1e9);
+    }
+
+    private double parallel(int jobs, Measured run) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        long start = System.nanoTime();
+        List<Future<Double>> futures = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            futures.add(clients.submit(run::measure));
+        }
+        for (Future<Double> future : futures) {
+            future.get();
+        }
+        clients.shutdown();
+        return jobs / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private interface Measured {
+        double measure() throws Exception;
+    }
+
+    private interface Call {
+        Object call() throws Exception;
+    }
+
+    private static double timed(Call call) throws Exception {
+        long start = System.nanoTime();
+        call.call();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private String token(String tenant) {
+        return EmbeddedPlatformResource.token(dataDir, "bench", List.of(tenant), "tenant-member");
+    }
+
+    private String submit(String bearer, String command, int cpuMillis) throws IOException, InterruptedException {
+        String body = MAPPER.writeValueAsString(Map.of("image", "busybox", "command", List.of(command), "resources", Map.of("cpuMillis", cpuMillis)));
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(platform.uri("/api/v1/jobs")).header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 201) {
+            throw new IllegalStateException("submission answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return MAPPER.readTree(answer.body()).path("id").asText();
+    }
+
+    private JsonNode get(String path, String bearer) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(platform.uri(path)).header("Authorization", "Bearer " + bearer).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return MAPPER.readTree(answer.body());
+    }
+
+    private static double percentile(List<Double> samples, double p) {
+        List<Double> sorted = new ArrayList<>(samples);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100 * sorted.size()) - 1));
+    }
+}
