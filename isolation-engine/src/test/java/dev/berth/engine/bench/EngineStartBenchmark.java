@@ -28,8 +28,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,8 +39,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Job start cost of the engine against bare crun on the same bundle, measured side by side in one
- * run (./berth bench engine). Three ways to run busybox {@code true}, interleaved so drift hits
- * them alike:
+ * run (./berth bench engine). Three ways to run busybox {@code true}, interleaved in random order
+ * so drift hits them alike:
  * <ul>
  *   <li>engine: a whole job through the engine (bundle, cgroup, start gate with kernel checks,
  *       logs, clean-up) with its precompiled seccomp program;</li>
@@ -98,10 +100,16 @@ public final class EngineStartBenchmark {
         List<Double> engineMs = new ArrayList<>();
         List<Double> bpfMs = new ArrayList<>();
         List<Double> jsonMs = new ArrayList<>();
+        // Each round runs the three in a new random order: a start pays for the kernel's deferred
+        // teardown of the one before it, which a fixed order would charge to the same contestant.
+        Random order = new Random(42);
         for (int i = 0; i < runs; i++) {
-            engineMs.add(engineStart());
-            bpfMs.add(bareStart(bpfSpec));
-            jsonMs.add(bareStart(jsonSpec));
+            List<Runnable> round = new ArrayList<>(List.of(
+                    () -> engineMs.add(unchecked(this::engineStart)),
+                    () -> bpfMs.add(unchecked(() -> bareStart(bpfSpec))),
+                    () -> jsonMs.add(unchecked(() -> bareStart(jsonSpec)))));
+            Collections.shuffle(round, order);
+            round.forEach(Runnable::run);
         }
         System.out.printf("%d sequential starts of busybox true each, interleaved (ms)%n", runs);
         System.out.printf("%-10s %8s %8s%n", "", "median", "p95");
@@ -200,6 +208,14 @@ public final class EngineStartBenchmark {
     private static double percentile(List<Double> samples, double p) {
         List<Double> sorted = samples.stream().sorted().toList();
         return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static double unchecked(Run run) {
+        try {
+            return run.once();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @FunctionalInterface
