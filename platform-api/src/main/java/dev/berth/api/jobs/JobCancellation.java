@@ -1,5 +1,7 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.audit.AuditEntry;
+import dev.berth.api.audit.AuditLog;
 import dev.berth.api.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,12 +21,14 @@ public class JobCancellation {
 
     @Inject
     EntityManager em;
+    @Inject
+    AuditLog audit;
 
     /** Records the request and answers the job as it is now. */
     @Transactional
     public Job cancel(String tenant, UUID id) {
         // One statement, so a concurrent claim either took the job first (it is STARTING here) or never will.
-        em.createNativeQuery("UPDATE jobs SET cancel_requested_at = COALESCE(cancel_requested_at, :now), "
+        int requested = em.createNativeQuery("UPDATE jobs SET cancel_requested_at = COALESCE(cancel_requested_at, :now), "
                         + "state = CASE WHEN state = 'QUEUED' THEN 'CANCELLED' ELSE state END, "
                         + "reason = CASE WHEN state = 'QUEUED' THEN 'Cancelled' ELSE reason END, "
                         + "detail = CASE WHEN state = 'QUEUED' THEN 'cancelled on request before it ran' || "
@@ -38,6 +42,9 @@ public class JobCancellation {
         Job job = em.find(Job.class, id);
         if (job == null || !job.tenant.equals(tenant)) {
             throw ProblemException.notFound("job " + id);
+        }
+        if (requested == 1) {
+            audit.record(AuditEntry.success("job.cancel", tenant, "job/" + id).reason("requested; the job is " + job.state));
         }
         return job;
     }

@@ -87,6 +87,25 @@ class AuthorizationMatrixTest {
         jobOfA = given().auth().oauth2(token(Caller.MEMBER_OF_A)).contentType(ContentType.JSON)
                 .body(Map.of("image", "busybox", "command", List.of("echo", "a's secret")))
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        awaitFinal(jobOfA);
+    }
+
+    /** The cancel route expects A's job to be over already (cancelling a final job answers 200 and changes nothing). */
+    private void awaitFinal(String job) {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            String state = given().auth().oauth2(token(Caller.MEMBER_OF_A)).get("/api/v1/jobs/" + job).then().statusCode(200)
+                    .extract().path("state");
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("job " + job + " of tenant A did not finish within 60 s");
     }
 
     @TestFactory
@@ -142,6 +161,13 @@ class AuthorizationMatrixTest {
                 () -> realm.ensureNotMember(organizationOfA, JOINER), expect(403, 204, 403, 404, 204, 403, 403)));
         routes.add(new Route("DELETE /admin/tenants/A/members/{user}", request -> request.delete("/api/v1/admin/tenants/" + A + "/members/" + LEAVER),
                 membersOfA, () -> realm.ensureMember(organizationOfA, LEAVER), expect(403, 204, 403, 404, 204, 403, 403)));
+        Supplier<Object> cancelRequests = () -> count("SELECT count(*) FROM jobs WHERE cancel_requested_at IS NOT NULL");
+        routes.add(new Route("GET /jobs", request -> request.get("/api/v1/jobs"), jobs, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("POST /jobs/{id of A}/cancel", request -> request.post("/api/v1/jobs/" + jobOfA + "/cancel"),
+                cancelRequests, nothing, expect(200, 200, 404, 404, 403, 403, 403)));
+        routes.add(new Route("GET /quota", request -> request.get("/api/v1/quota"), jobs, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
         routes.add(new Route("POST /jobs/dry-run", request -> request.contentType(ContentType.JSON)
                 .body(Map.of("image", "busybox", "command", List.of("true"))).post("/api/v1/jobs/dry-run"), jobs, nothing,
                 expect(200, 200, 200, 200, 403, 403, 403)));

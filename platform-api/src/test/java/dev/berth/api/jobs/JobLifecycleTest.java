@@ -112,6 +112,10 @@ class JobLifecycleTest {
         // The output outlives the container, including what the job printed on SIGTERM.
         assertThat(logs("cancelco", running, "")).isEqualTo("started\ngot TERM\n");
         assertThat(api.get("cancelco", queued).getInt("attempts")).isZero();
+        String auditor = EmbeddedPlatformResource.token(dataDir, "auditor", List.of(), "auditor");
+        assertThat(given().auth().oauth2(auditor).queryParam("tenant", "cancelco").queryParam("action", "job.cancel")
+                .get("/api/v1/audit").then().statusCode(200).extract().jsonPath().getList("items.target", String.class))
+                .contains("job/" + queued, "job/" + running);
     }
 
     @Test
