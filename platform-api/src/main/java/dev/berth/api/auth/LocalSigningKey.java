@@ -1,9 +1,9 @@
 package dev.berth.api.auth;
 
+import dev.berth.api.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -36,15 +36,10 @@ public final class LocalSigningKey {
         Path publicFile = dir.resolve(PUBLIC_FILE);
         try {
             if (!Files.exists(privateFile)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                 generator.initialize(3072);
                 KeyPair pair = generator.generateKeyPair();
-                Files.write(publicFile, pair.getPublic().getEncoded());
-                Path temp = Files.createTempFile(dir, PRIVATE_FILE, ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(temp, pair.getPrivate().getEncoded());
-                Files.move(temp, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                KeyFiles.writePair(dir, PRIVATE_FILE, pair.getPrivate().getEncoded(), PUBLIC_FILE, pair.getPublic().getEncoded());
             }
             KeyFactory rsa = KeyFactory.getInstance("RSA");
             return new LocalSigningKey(

@@ -1,11 +1,10 @@
 package dev.berth.api.audit.chain;
 
+import dev.berth.api.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -75,18 +74,14 @@ public final class AuditKeys {
     }
 
     private static void create(Path dir) throws IOException {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         KeyPair pair;
         try {
             pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IOException("this JDK cannot make Ed25519 keys; use a JDK 21 or newer", e);
         }
-        Files.writeString(dir.resolve(PUBLIC_FILE), Pem.encode(pair.getPublic().getEncoded(), "PUBLIC KEY"));
-        Path temp = Files.createTempFile(dir, PRIVATE_FILE, ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temp, Pem.encode(pair.getPrivate().getEncoded(), "PRIVATE KEY"));
-        Files.move(temp, dir.resolve(PRIVATE_FILE), StandardCopyOption.ATOMIC_MOVE);
+        KeyFiles.writePair(dir, PRIVATE_FILE, Pem.encode(pair.getPrivate().getEncoded(), "PRIVATE KEY").getBytes(StandardCharsets.US_ASCII),
+                PUBLIC_FILE, Pem.encode(pair.getPublic().getEncoded(), "PUBLIC KEY").getBytes(StandardCharsets.US_ASCII));
     }
 
     public static String keyId(PublicKey key) {

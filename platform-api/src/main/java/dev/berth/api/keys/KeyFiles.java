@@ -1,0 +1,28 @@
+package dev.berth.api.keys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Writes a freshly made key pair under a private directory. The private half appears atomically
+ * and readable by the service user only, so a crash mid-write never leaves a torn or widely
+ * readable key that a later start would trust.
+ */
+public final class KeyFiles {
+
+    private KeyFiles() {
+    }
+
+    public static void writePair(Path dir, String privateName, byte[] privateBytes, String publicName, byte[] publicBytes)
+            throws IOException {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.write(dir.resolve(publicName), publicBytes);
+        Path temp = Files.createTempFile(dir, privateName, ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(temp, privateBytes);
+        Files.move(temp, dir.resolve(privateName), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
