@@ -40,12 +40,7 @@ public final class IsolationEngine implements AutoCloseable {
     private final OciRuntime runtime;
     private final CgroupDriver cgroups;
     private final ImageStore images;
-    /**
-     * Platform threads: a job's threads spend their whole life blocked in FIFO and pipe reads and
-     * in waitFor, and on virtual threads those reads can hold one of the few carrier threads, which
-     * halved throughput with 4 jobs starting at once in ./berth bench engine.
-     */
-    private final ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("berth-job-", 0).factory());
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("berth-engine-timer").factory());
     private final EngineServices services;
