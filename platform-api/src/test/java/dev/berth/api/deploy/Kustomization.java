@@ -73,7 +73,7 @@ final class Kustomization {
 
     /**
      * Strategic merge as far as k8s/ needs it: maps merge key by key, lists of named items
-     * (containers, env, volumes) merge by name, any other list is replaced.
+     * (containers, env, volumes) merge by name with new items first, any other list is replaced.
      */
     static void merge(ObjectNode target, JsonNode patch) {
         patch.properties().forEach(entry -> {
@@ -82,6 +82,7 @@ final class Kustomization {
             if (existing instanceof ObjectNode map && value.isObject()) {
                 merge(map, value);
             } else if (existing instanceof ArrayNode list && value.isArray() && allNamed(value) && allNamed(list)) {
+                int inserted = 0;
                 for (JsonNode item : value) {
                     ObjectNode match = null;
                     for (JsonNode candidate : list) {
@@ -90,7 +91,8 @@ final class Kustomization {
                         }
                     }
                     if (match == null) {
-                        list.add(item.deepCopy());
+                        // kustomize puts new items first, in the patch's order (order matters to $(VAR) in env).
+                        list.insert(inserted++, item.deepCopy());
                     } else {
                         merge(match, item);
                     }
