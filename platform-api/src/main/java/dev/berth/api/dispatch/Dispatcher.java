@@ -36,7 +36,7 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
 
     @Inject
-    IsolationEngine engine;
+    LocalEngine localEngine;
     @Inject
     JobTransitions transitions;
     @Inject
@@ -60,8 +60,15 @@ public class Dispatcher {
     /** Set once shutdown stops the jobs that outlived the grace period; their ends read PlatformShutdown. */
     private volatile boolean stoppingJobs;
     private Thread loop;
+    private IsolationEngine engine;
 
     void start(@Observes StartupEvent event) throws IOException {
+        Optional<IsolationEngine> local = localEngine.get();
+        if (local.isEmpty()) {
+            LOG.info("this replica runs no jobs (berth.dispatch.max-concurrent=0): it accepts and queues them for engine replicas");
+            return;
+        }
+        engine = local.get();
         List<String> reaped = engine.reapLeftovers();
         if (!reaped.isEmpty()) {
             LOG.warnf("removed %d container(s) a previous run left behind: %s", reaped.size(), reaped);

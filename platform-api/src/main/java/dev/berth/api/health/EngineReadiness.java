@@ -1,26 +1,33 @@
 package dev.berth.api.health;
 
+import dev.berth.api.dispatch.LocalEngine;
 import dev.berth.engine.IsolationEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when the host can run rootless jobs; reports the runtime and the cgroup version. */
+/** Ready only when the host can run rootless jobs, if this replica runs any; reports the runtime and the cgroup version. */
 @Readiness
 @ApplicationScoped
 public class EngineReadiness implements HealthCheck {
 
     @Inject
-    IsolationEngine engine;
+    LocalEngine localEngine;
 
     @Override
     public HealthCheckResponse call() {
+        Optional<IsolationEngine> local = localEngine.get();
+        if (local.isEmpty()) {
+            return HealthCheckResponse.named("isolation-engine").withData("dispatch", "disabled: this replica runs no jobs").up().build();
+        }
+        IsolationEngine engine = local.get();
         List<String> problems = engine.readinessProblems();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("isolation-engine")
                 .withData("cgroupVersion", engine.cgroupVersion());

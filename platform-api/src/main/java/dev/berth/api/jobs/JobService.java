@@ -3,11 +3,11 @@ package dev.berth.api.jobs;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.audit.JobAudit;
 import dev.berth.api.dispatch.FairShareQueue;
+import dev.berth.api.dispatch.LocalEngine;
 import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
-import dev.berth.engine.IsolationEngine;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.Decision;
@@ -43,7 +43,7 @@ public class JobService {
     @Inject
     ServiceIdentity service;
     @Inject
-    IsolationEngine engine;
+    LocalEngine localEngine;
     @Inject
     JsonColumns json;
     @Inject
@@ -111,7 +111,8 @@ public class JobService {
             throw ProblemException.refused(refused.violations());
         }
         ExecutionPlan plan = ((Admission.Admitted) result).plan();
-        if (!engine.hasImage(plan.image())) {
+        // A replica that runs no jobs has no image store; the engine replica refuses an unknown image when it claims the job.
+        if (localEngine.get().filter(engine -> !engine.hasImage(plan.image())).isPresent()) {
             throw ProblemException.refused(List.of(new Violation("image.available", "image",
                     "image " + plan.image() + " is not available on this platform; ask an admin to import it")));
         }
