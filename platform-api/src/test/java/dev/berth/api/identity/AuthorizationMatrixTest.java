@@ -3,6 +3,7 @@ package dev.berth.api.identity;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.JobPolling;
 import dev.berth.api.auth.LocalSigningKey;
 import dev.berth.api.auth.TokenMinter;
 import dev.berth.api.embedded.EmbeddedDefaults;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -73,7 +75,7 @@ class AuthorizationMatrixTest {
     private static String organizationOfA;
 
     @BeforeEach
-    void provisionTwoTenantsOnce() {
+    void provisionTwoTenantsOnce() throws InterruptedException {
         if (jobOfA != null) {
             return;
         }
@@ -87,25 +89,8 @@ class AuthorizationMatrixTest {
         jobOfA = given().auth().oauth2(token(Caller.MEMBER_OF_A)).contentType(ContentType.JSON)
                 .body(Map.of("image", "busybox", "command", List.of("echo", "a's secret")))
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
-        awaitFinal(jobOfA);
-    }
-
-    /** The cancel route expects A's job to be over already (cancelling a final job answers 200 and changes nothing). */
-    private void awaitFinal(String job) {
-        for (int attempt = 0; attempt < 600; attempt++) {
-            String state = given().auth().oauth2(token(Caller.MEMBER_OF_A)).get("/api/v1/jobs/" + job).then().statusCode(200)
-                    .extract().path("state");
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(state)) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("job " + job + " of tenant A did not finish within 60 s");
+        // The cancel route expects A's job to be over (cancelling a final job answers 200 and changes nothing).
+        JobPolling.awaitFinal(token(Caller.MEMBER_OF_A), jobOfA, Duration.ofSeconds(60));
     }
 
     @TestFactory

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.JobPolling;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,7 @@ class KeycloakEndToEndTest {
         String id = given().auth().oauth2(alice).contentType(ContentType.JSON)
                 .body(Map.of("image", "busybox", "command", List.of("sh", "-c", "id -u; cat /proc/self/uid_map")))
                 .post("/api/v1/jobs").then().statusCode(201).body("tenant", equalTo("e2e-acme")).extract().path("id");
-        JsonPath job = awaitFinal(alice, id);
+        JsonPath job = JobPolling.awaitFinal(alice, id, Duration.ofSeconds(60));
         assertThat(job.getString("state")).as(job.prettify()).isEqualTo("SUCCEEDED");
 
         JsonPath tenants = given().auth().oauth2(admin).get("/api/v1/admin/tenants").then().statusCode(200).extract().jsonPath();
@@ -148,17 +148,5 @@ class KeycloakEndToEndTest {
         HttpResponse<String> page = browser.get(console);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).containsIgnoringCase("<html");
-    }
-
-    private static JsonPath awaitFinal(String token, String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath job = given().auth().oauth2(token).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.getString("state"))) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + id + " did not finish within 60 s");
     }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.berth.api.EmbeddedPlatformResource;
+import dev.berth.api.JobPolling;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,7 +16,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,18 +48,6 @@ class JobSubmissionTest {
                 .extract().path("id");
     }
 
-    private JsonPath awaitFinal(String token, String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath job = given().auth().oauth2(token).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.getString("state"))) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + id + " did not finish within 60 s");
-    }
-
     private static long[] tenantMapping(JsonPath job) {
         return new long[] {job.getLong("effectiveSecurity.uidMappings[1].hostId"), job.getLong("effectiveSecurity.uidMappings[1].size")};
     }
@@ -69,7 +57,7 @@ class JobSubmissionTest {
         String acme = token("acme");
         String id = submit(acme, Map.of("image", "busybox", "command", List.of("sh", "-c", PROBE)));
 
-        JsonPath job = awaitFinal(acme, id);
+        JsonPath job = JobPolling.awaitFinal(acme, id, Duration.ofSeconds(60));
         assertThat(job.getString("state")).as(job.prettify()).isEqualTo("SUCCEEDED");
         assertThat(job.getInt("exitCode")).isZero();
         assertThat(job.getString("image.digest")).startsWith("sha256:");
@@ -93,8 +81,8 @@ class JobSubmissionTest {
     void twoTenantsLandInDisjointHostRanges() throws Exception {
         String acme = token("acme");
         String globex = token("globex");
-        JsonPath first = awaitFinal(acme, submit(acme, Map.of("image", "busybox", "command", List.of("true"))));
-        JsonPath second = awaitFinal(globex, submit(globex, Map.of("image", "busybox", "command", List.of("true"))));
+        JsonPath first = JobPolling.awaitFinal(acme, submit(acme, Map.of("image", "busybox", "command", List.of("true"))), Duration.ofSeconds(60));
+        JsonPath second = JobPolling.awaitFinal(globex, submit(globex, Map.of("image", "busybox", "command", List.of("true"))), Duration.ofSeconds(60));
 
         long[] a = tenantMapping(first);
         long[] b = tenantMapping(second);

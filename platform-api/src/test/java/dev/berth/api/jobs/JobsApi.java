@@ -3,19 +3,17 @@ package dev.berth.api.jobs;
 import static io.restassured.RestAssured.given;
 
 import dev.berth.api.EmbeddedPlatformResource;
+import dev.berth.api.JobPolling;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** The tenant API as the job tests call it. */
 final class JobsApi {
-
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final Path dataDir;
 
@@ -38,20 +36,11 @@ final class JobsApi {
     }
 
     JsonPath awaitFinal(String tenant, String id) throws InterruptedException {
-        return awaitState(tenant, id, FINAL, Duration.ofSeconds(90));
+        return JobPolling.awaitFinal(token(tenant), id, Duration.ofSeconds(90));
     }
 
     JsonPath awaitState(String tenant, String id, Set<String> states, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        JsonPath job = get(tenant, id);
-        while (!states.contains(job.getString("state"))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("job " + id + " is still " + job.getString("state") + " after " + limit + ", expected one of " + states);
-            }
-            Thread.sleep(50);
-            job = get(tenant, id);
-        }
-        return job;
+        return JobPolling.awaitState(token(tenant), id, states, limit);
     }
 
     void setQuota(String tenant, int concurrentJobs, int cpuMillis, long logBytes) {
