@@ -62,12 +62,17 @@ public final class IsolationEngine implements AutoCloseable {
                 new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
     }
 
-    /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the image directory. */
+    /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the built-in image directory. */
     public static IsolationEngine create(EngineConfig config) throws IOException {
+        return create(config, new DirectoryImageStore(config.imagesDir()));
+    }
+
+    /** The engine for this host, running the images of {@code images}. */
+    public static IsolationEngine create(EngineConfig config, ImageStore images) throws IOException {
         return new IsolationEngine(config,
                 new CliOciRuntime(config.runtimeBinary(), config.stateDir()),
                 CgroupDriver.detect(config.cgroupParent()),
-                new DirectoryImageStore(config.imagesDir()));
+                images);
     }
 
     /**

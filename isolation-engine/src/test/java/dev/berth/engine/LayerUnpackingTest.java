@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.engine.image.LayerRejectedException;
 import dev.berth.engine.image.LayerUnpacker;
+import dev.berth.engine.testing.TestLayers;
+import dev.berth.engine.testing.TestLayers.Layer;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +86,7 @@ class LayerUnpackingTest extends EngineTestSupport {
 
     @Test
     void aRootFilesystemUnpackedFromALayerRunsAsAJob() throws Exception {
-        LayerUnpacker.apply(new ByteArrayInputStream(tarOf(Path.of("/var/lib/berth/images/busybox/rootfs"))), rootfs, 64L << 20);
+        LayerUnpacker.apply(new ByteArrayInputStream(TestLayers.tarOf(Path.of("/var/lib/berth/images/busybox/rootfs"))), rootfs, 64L << 20);
         Files.writeString(rootfs.getParent().resolve("digest"), "sha256:" + "1".repeat(64) + "\n");
         assertThat(Files.isSymbolicLink(rootfs.resolve("bin/sh"))).isTrue();
 
@@ -101,104 +98,5 @@ class LayerUnpackingTest extends EngineTestSupport {
 
         assertThat(finished.outcome().succeeded()).as(finished.stderr()).isTrue();
         assertThat(finished.stdout()).isEqualTo("from the layer\n1000\n");
-    }
-
-    /** A tar of a directory tree as an image build would write it, symlinks kept as symlinks. */
-    private static byte[] tarOf(Path dir) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes); Stream<Path> tree = Files.walk(dir)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Path path : tree.sorted().toList()) {
-                String name = dir.relativize(path).toString();
-                if (name.isEmpty()) {
-                    continue;
-                }
-                TarArchiveEntry entry;
-                if (Files.isSymbolicLink(path)) {
-                    entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-                    entry.setLinkName(Files.readSymbolicLink(path).toString());
-                } else {
-                    boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
-                    entry = new TarArchiveEntry(path.toFile(), directory ? name + "/" : name);
-                    entry.setMode((directory ? 040000 : 0100000) | mode(path));
-                }
-                tar.putArchiveEntry(entry);
-                if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.copy(path, tar);
-                }
-                tar.closeArchiveEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static int mode(Path path) throws IOException {
-        int mode = 0;
-        for (var permission : Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)) {
-            mode |= 0400 >> permission.ordinal();
-        }
-        return mode;
-    }
-
-    /** Builds a layer entry by entry, including entries no honest image contains. */
-    static final class Layer {
-
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
-
-        Layer dir(String name) {
-            TarArchiveEntry entry = new TarArchiveEntry(name + "/");
-            entry.setMode(040755);
-            return put(entry, null);
-        }
-
-        Layer file(String name, String content) {
-            return file(name, content, 0100644);
-        }
-
-        Layer file(String name, String content, int mode) {
-            TarArchiveEntry entry = new TarArchiveEntry(name, true);
-            byte[] data = content.getBytes(StandardCharsets.UTF_8);
-            entry.setSize(data.length);
-            entry.setMode(0100000 | mode);
-            return put(entry, data);
-        }
-
-        Layer symlink(String name, String target) {
-            TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
-            entry.setLinkName(target);
-            return put(entry, null);
-        }
-
-        Layer hardlink(String name, String target) {
-            TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
-            entry.setLinkName(target);
-            return put(entry, null);
-        }
-
-        Layer device(String name, byte type) {
-            TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
-            entry.setDevMajor(1);
-            entry.setDevMinor(1);
-            return put(entry, null);
-        }
-
-        ByteArrayInputStream stream() throws IOException {
-            tar.finish();
-            return new ByteArrayInputStream(bytes.toByteArray());
-        }
-
-        private Layer put(TarArchiveEntry entry, byte[] data) {
-            try {
-                tar.putArchiveEntry(entry);
-                if (data != null) {
-                    tar.write(data);
-                }
-                tar.closeArchiveEntry();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return this;
-        }
     }
 }

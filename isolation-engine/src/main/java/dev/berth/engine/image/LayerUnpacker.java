@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -32,6 +31,8 @@ public final class LayerUnpacker {
     private static final String OPAQUE = ".wh..wh..opq";
     private static final int SETUID = 04000;
     private static final int SETGID = 02000;
+    private static final Set<PosixFilePermission> OWNER_ACCESS = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final Path root;
     private final long maxBytes;
@@ -70,7 +71,7 @@ public final class LayerUnpacker {
             return;
         }
         if (base.startsWith(WHITEOUT)) {
-            removeTree(target.resolveSibling(base.substring(WHITEOUT.length())));
+            FileTrees.remove(target.resolveSibling(base.substring(WHITEOUT.length())));
             return;
         }
         if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
@@ -84,30 +85,34 @@ public final class LayerUnpacker {
         Files.createDirectories(target.getParent());
         if (entry.isDirectory()) {
             if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                removeTree(target);
+                FileTrees.remove(target);
                 Files.createDirectory(target);
             }
-            Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+            // The service user keeps write access to its own directories so later layers and garbage
+            // collection can change them; jobs never can, as the root filesystem is mounted read-only.
+            Set<PosixFilePermission> permissions = permissions(entry.getMode());
+            permissions.addAll(OWNER_ACCESS);
+            Files.setPosixFilePermissions(target, permissions);
         } else if (entry.isSymbolicLink()) {
             String link = entry.getLinkName();
             if (!link.startsWith("/") && !target.getParent().resolve(link).normalize().startsWith(root)) {
                 throw new LayerRejectedException(name, "symlink target " + link + " climbs out of the image root");
             }
-            removeTree(target);
+            FileTrees.remove(target);
             Files.createSymbolicLink(target, Path.of(link));
         } else if (entry.isLink()) {
             Path existing = inside(entry.getLinkName(), name);
             if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
                 throw new LayerRejectedException(name, "hard link to " + entry.getLinkName() + ", which is not a regular file of this image");
             }
-            removeTree(target);
+            FileTrees.remove(target);
             Files.createLink(target, existing);
         } else if (entry.isFile()) {
             bytes += entry.getSize();
             if (bytes > maxBytes) {
                 throw new LayerRejectedException(name, "the image unpacks to more than the limit of " + maxBytes + " bytes");
             }
-            removeTree(target);
+            FileTrees.remove(target);
             try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.transferTo(out);
             }
@@ -166,23 +171,7 @@ public final class LayerUnpacker {
         }
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.toList()) {
-                removeTree(child);
-            }
-        }
-    }
-
-    /** Deletes a file, a symlink (never what it points to) or a directory tree. */
-    private static void removeTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(path);
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(path)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+                FileTrees.remove(child);
             }
         }
     }

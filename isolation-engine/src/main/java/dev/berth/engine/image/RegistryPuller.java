@@ -1,0 +1,126 @@
+package dev.berth.engine.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.policy.ImageReference;
+import java.io.IOException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Pulls from an OCI distribution (Docker Registry v2) registry into the store: resolves a
+ * manifest list to linux/amd64, checks the digest of every manifest it reads, then lets skopeo
+ * copy exactly that manifest by digest, so a tag moved during the pull cannot swap the image.
+ * Layers the store already holds are not transferred again.
+ */
+final class RegistryPuller {
+
+    private static final Set<String> LISTS = Set.of(
+            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json");
+    private static final Set<String> MANIFESTS = Set.of(
+            ImageManifest.OCI_MANIFEST, "application/vnd.docker.distribution.manifest.v2+json");
+
+    private final Skopeo skopeo;
+    private final OciLayout layout;
+    private final ObjectMapper mapper;
+    private final Set<String> plainHttpRegistries;
+
+    RegistryPuller(Skopeo skopeo, OciLayout layout, ObjectMapper mapper, Set<String> plainHttpRegistries) {
+        this.skopeo = skopeo;
+        this.layout = layout;
+        this.mapper = mapper;
+        this.plainHttpRegistries = plainHttpRegistries;
+    }
+
+    /** Copies the image into the layout and answers its stored manifest digest and what was transferred. */
+    Pulled pull(String reference, Consumer<PullProgress> progress) throws IOException {
+        ImageReference parsed = ImageReference.parse(reference)
+                .orElseThrow(() -> new ImageFormatException("'" + reference + "' is not an image reference: write [host[:port]/]path[:tag][@sha256:digest]"));
+        progress.accept(PullProgress.resolving());
+        boolean plainHttp = plainHttpRegistries.contains(registryOf(parsed.repository()));
+        String target = parsed.digest() != null ? parsed.digest() : (parsed.tag() == null ? "latest" : parsed.tag());
+        String separator = parsed.digest() != null ? "@" : ":";
+        byte[] raw = skopeo.rawManifest(parsed.repository() + separator + target, plainHttp);
+        String rawDigest = Digests.of(OciLayout.sha256().digest(raw));
+        if (parsed.digest() != null && !parsed.digest().equals(rawDigest)) {
+            throw new BlobCorruptException(parsed.digest(), "was served by the registry as content with digest " + rawDigest);
+        }
+        JsonNode manifest = mapper.readTree(raw);
+        String instance = rawDigest;
+        if (LISTS.contains(mediaType(manifest))) {
+            instance = amd64Instance(reference, manifest);
+            raw = skopeo.rawManifest(parsed.repository() + "@" + instance, plainHttp);
+            String served = Digests.of(OciLayout.sha256().digest(raw));
+            if (!served.equals(instance)) {
+                throw new BlobCorruptException(instance, "was served by the registry as content with digest " + served);
+            }
+            manifest = mapper.readTree(raw);
+        }
+        if (!MANIFESTS.contains(mediaType(manifest))) {
+            throw new ImageFormatException("image " + reference + " has a manifest of type " + mediaType(manifest)
+                    + ", which this platform does not take: push it again with a current tool (OCI or Docker schema 2)");
+        }
+        int layers = 0;
+        int cached = 0;
+        long total = 0;
+        long toTransfer = 0;
+        for (JsonNode layer : manifest.path("layers")) {
+            layers++;
+            total += layer.path("size").asLong();
+            if (layout.has(layer.path("digest").asText())) {
+                cached++;
+            } else {
+                toTransfer += layer.path("size").asLong();
+            }
+        }
+        PullProgress[] current = {new PullProgress("COPYING", layers, cached, 0, total, toTransfer)};
+        progress.accept(current[0]);
+        String transfer = "pull-" + UUID.randomUUID();
+        skopeo.copy("docker://" + parsed.repository() + "@" + instance, plainHttp, "oci:" + layout.root() + ":" + transfer, line -> {
+            if (line.startsWith("Copying blob")) {
+                current[0] = current[0].layerCopied();
+                progress.accept(current[0]);
+            }
+        });
+        String stored = layout.manifestNamed(transfer)
+                .orElseThrow(() -> new IOException("skopeo copied " + reference + " but recorded no manifest in " + layout.root()));
+        progress.accept(current[0].phase("UNPACKING"));
+        return new Pulled(stored, instance, toTransfer);
+    }
+
+    /** The stored manifest, the registry's manifest for linux/amd64, and the layer bytes fetched. */
+    record Pulled(String digest, String sourceDigest, long transferredBytes) {
+    }
+
+    private static String amd64Instance(String reference, JsonNode list) throws ImageFormatException {
+        StringBuilder platforms = new StringBuilder();
+        for (JsonNode entry : list.path("manifests")) {
+            JsonNode platform = entry.path("platform");
+            if (platform.path("os").asText().equals("linux") && platform.path("architecture").asText().equals("amd64")) {
+                return entry.path("digest").asText();
+            }
+            platforms.append(platforms.isEmpty() ? "" : ", ").append(platform.path("os").asText()).append('/').append(platform.path("architecture").asText());
+        }
+        throw new ImageFormatException("image " + reference + " has no linux/amd64 variant (it has " + platforms
+                + "): this host runs linux/amd64 images only");
+    }
+
+    /** OCI makes the field optional; without it, an index is told from a manifest by its shape. */
+    private static String mediaType(JsonNode manifest) {
+        if (manifest.hasNonNull("mediaType")) {
+            return manifest.path("mediaType").asText();
+        }
+        return manifest.has("manifests") ? "application/vnd.oci.image.index.v1+json" : ImageManifest.OCI_MANIFEST;
+    }
+
+    /** The registry host as Docker reads it: a first component with a dot, a port, or localhost. */
+    static String registryOf(String repository) {
+        int slash = repository.indexOf('/');
+        if (slash < 0) {
+            return "docker.io";
+        }
+        String first = repository.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
+    }
+}

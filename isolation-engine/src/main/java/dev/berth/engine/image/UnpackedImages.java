@@ -1,0 +1,132 @@
+package dev.berth.engine.image;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * One unpacked root filesystem per image manifest digest, {@code <dir>/<hex>}, shared read-only
+ * by every job of that image. A tree appears under its final name only once every layer was
+ * applied and every blob matched its digest, so a half-unpacked image is never run.
+ */
+public final class UnpackedImages {
+
+    private static final String GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+    private static final String TAR = "application/vnd.oci.image.layer.v1.tar";
+    private static final String TEMPORARY = ".unpacking-";
+    private static final long MAX_TRAILING_BYTES = 1024 * 1024;
+
+    private final Path dir;
+    private final OciLayout layout;
+    private final ObjectMapper mapper;
+    private final long maxImageBytes;
+
+    UnpackedImages(Path dir, OciLayout layout, ObjectMapper mapper, long maxImageBytes) throws IOException {
+        this.dir = Files.createDirectories(dir).toRealPath();
+        this.layout = layout;
+        this.mapper = mapper;
+        this.maxImageBytes = maxImageBytes;
+        try (Stream<Path> leftovers = Files.list(dir)) {
+            // A process killed mid-unpack leaves its temporary tree; nobody else can finish it.
+            for (Path leftover : leftovers.filter(p -> p.getFileName().toString().startsWith(TEMPORARY)).toList()) {
+                FileTrees.remove(leftover);
+            }
+        }
+    }
+
+    public Optional<Path> find(String manifestDigest) {
+        Path rootfs = dir.resolve(Digests.hex(manifestDigest));
+        return Files.isDirectory(rootfs) ? Optional.of(rootfs) : Optional.empty();
+    }
+
+    /** The root filesystem of the stored image, unpacked now unless it already was. */
+    Path unpack(ImageManifest manifest) throws IOException {
+        Path rootfs = dir.resolve(Digests.hex(manifest.digest()));
+        if (Files.isDirectory(rootfs)) {
+            Files.setLastModifiedTime(rootfs, FileTime.from(Instant.now()));
+            return rootfs;
+        }
+        Path temporary = dir.resolve(TEMPORARY + Digests.hex(manifest.digest()) + "-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(temporary);
+            long bytes = 0;
+            for (ImageManifest.Layer layer : manifest.layers()) {
+                bytes += apply(layer, temporary, maxImageBytes - bytes);
+            }
+            Files.move(temporary, rootfs, StandardCopyOption.ATOMIC_MOVE);
+            return rootfs;
+        } finally {
+            FileTrees.remove(temporary);
+        }
+    }
+
+    Set<String> digests() throws IOException {
+        Set<String> digests = new TreeSet<>();
+        try (Stream<Path> trees = Files.list(dir)) {
+            trees.map(tree -> tree.getFileName().toString()).filter(name -> !name.startsWith(TEMPORARY))
+                    .map(hex -> "sha256:" + hex).forEach(digests::add);
+        }
+        return digests;
+    }
+
+    Instant unpackedAt(String manifestDigest) throws IOException {
+        return Files.getLastModifiedTime(dir.resolve(Digests.hex(manifestDigest))).toInstant();
+    }
+
+    void remove(String manifestDigest) throws IOException {
+        FileTrees.remove(dir.resolve(Digests.hex(manifestDigest)));
+    }
+
+    private long apply(ImageManifest.Layer layer, Path root, long budget) throws IOException {
+        try (VerifyingInputStream stored = layout.open(layer.digest());
+             VerifyingInputStream tar = new VerifyingInputStream(decompress(layer, stored), layer.diffId())) {
+            LayerUnpacker.Report report = LayerUnpacker.apply(keepOpen(tar), root, budget);
+            // The tar reader stops at the end-of-archive marker; the digests cover every byte, and
+            // what follows the marker is only padding, so a long tail is a decompression bomb.
+            tar.drainAndCheck(MAX_TRAILING_BYTES);
+            stored.drainAndCheck(MAX_TRAILING_BYTES);
+            return report.bytes();
+        } catch (IOException | RuntimeException e) {
+            // Corruption usually breaks decompression before the digest check at the end is
+            // reached, so any failure is put down to the blob if its content no longer matches.
+            // skopeo reuses any blob whose file exists, so a corrupt one must go for the next pull
+            // to fetch it again.
+            if (e instanceof BlobCorruptException || !layout.matches(layer.digest())) {
+                layout.delete(layer.digest());
+                throw e instanceof BlobCorruptException corrupt ? corrupt
+                        : new BlobCorruptException(layer.digest(), "no longer matches its digest (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+    }
+
+    private static InputStream decompress(ImageManifest.Layer layer, InputStream stored) throws IOException {
+        return switch (layer.mediaType()) {
+            case GZIP -> new GZIPInputStream(stored, 64 * 1024);
+            case TAR -> stored;
+            default -> throw new ImageFormatException("layer " + layer.digest() + " has media type " + layer.mediaType()
+                    + ", which this platform cannot unpack (it takes tar and gzip layers): rebuild the image with gzip compression");
+        };
+    }
+
+    private static InputStream keepOpen(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public void close() {
+                // The caller still has to drain the stream to check its digest.
+            }
+        };
+    }
+}

@@ -1,0 +1,211 @@
+package dev.berth.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.engine.image.BlobCorruptException;
+import dev.berth.engine.image.DirectoryImageStore;
+import dev.berth.engine.image.ImageLibrary;
+import dev.berth.engine.image.OciLayout;
+import dev.berth.engine.image.PreparedImage;
+import dev.berth.engine.image.PullProgress;
+import dev.berth.engine.testing.TestImageBuilder;
+import dev.berth.engine.testing.TestImageBuilder.Platform;
+import dev.berth.engine.testing.TestLayers;
+import dev.berth.engine.testing.TestLayers.Layer;
+import dev.berth.engine.testing.TestRegistry;
+import dev.berth.policy.JobRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Images come from a real registry (Debian's docker-registry on loopback), built in the test from
+ * busybox-static plus files and pushed with skopeo: pulled by tag or digest, a manifest list
+ * resolved to linux/amd64, layers the store holds never fetched again, every blob checked against
+ * its digest, hostile layers refused with nothing written outside the store.
+ */
+class RegistryPullTest extends EngineTestSupport {
+
+    private static final long MAX_IMAGE_BYTES = 16L << 20;
+    private TestRegistry registry;
+    private ImageLibrary library;
+    private TestImageBuilder builder;
+    private byte[] busybox;
+
+    @BeforeEach
+    void registryAndLibrary() throws Exception {
+        registry = TestRegistry.start(temp.resolve("registry"));
+        library = library(Set.of(registry.host()));
+        engine.close();
+        engine = IsolationEngine.create(config, library);
+        builder = new TestImageBuilder(temp.resolve("build"));
+        busybox = TestLayers.tarOf(Path.of("/var/lib/berth/images/busybox/rootfs"));
+    }
+
+    @AfterEach
+    void stopRegistry() {
+        registry.close();
+    }
+
+    @Test
+    void aPulledImageRunsAndASecondPullTransfersNoLayer() throws Exception {
+        byte[] app = new Layer().dir("etc").file("etc/greeting", "hello from the registry\n").bytes();
+        OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox, app));
+        builder.tag("1.0", manifest, false);
+        builder.push("1.0", registry.host() + "/team/app:1.0");
+        List<PullProgress> progress = new ArrayList<>();
+
+        PreparedImage first = library.pull(registry.host() + "/team/app:1.0", progress::add);
+        PreparedImage second = library.pull(registry.host() + "/team/app:1.0", update -> { });
+
+        assertThat(first.digest()).isEqualTo(manifest.digest()).isEqualTo(first.sourceDigest());
+        assertThat(first.layers()).isEqualTo(2);
+        assertThat(first.transferredBytes()).isEqualTo(first.sizeBytes()).isPositive();
+        assertThat(progress).extracting(PullProgress::phase).containsSubsequence("RESOLVING", "COPYING", "UNPACKING");
+        assertThat(progress.getLast().layersCopied()).isEqualTo(2);
+        assertThat(second.digest()).isEqualTo(first.digest());
+        assertThat(second.transferredBytes()).isZero();
+        for (String layer : layerDigests(first.digest())) {
+            assertThat(registry.blobDownloads("team/app", layer)).as("downloads of layer " + layer).isEqualTo(1);
+        }
+        Finished job = run(plan(job(registry.host() + "/team/app:1.0@" + first.digest(), "cat /etc/greeting"), 1));
+        assertThat(job.outcome().succeeded()).as(job.stderr()).isTrue();
+        assertThat(job.stdout()).isEqualTo("hello from the registry\n");
+        assertThat(job.outcome().imageDigest()).isEqualTo(first.digest());
+    }
+
+    @Test
+    void aManifestListResolvesToLinuxAmd64AndAPullByDigestGetsExactlyThatImage() throws Exception {
+        OciLayout.Descriptor arm = builder.image("linux", "arm64", List.of(busybox, new Layer().file("arch", "arm64\n").bytes()));
+        OciLayout.Descriptor amd = builder.image("linux", "amd64", List.of(busybox, new Layer().file("arch", "amd64\n").bytes()));
+        OciLayout.Descriptor list = builder.index(List.of(new Platform(arm, "linux", "arm64"), new Platform(amd, "linux", "amd64")));
+        builder.tag("multi", list, true);
+        builder.push("multi", registry.host() + "/team/multi:1");
+
+        PreparedImage byTag = library.pull(registry.host() + "/team/multi:1", update -> { });
+        PreparedImage byDigest = library.pull(registry.host() + "/team/multi@" + list.digest(), update -> { });
+
+        assertThat(byTag.digest()).isEqualTo(amd.digest());
+        assertThat(byDigest.digest()).isEqualTo(amd.digest());
+        assertThat(run(plan(job("multi@" + byTag.digest(), "cat /arch"), 1)).stdout()).isEqualTo("amd64\n");
+        assertThatThrownBy(() -> library.pull(registry.host() + "/team/multi@sha256:" + "0".repeat(64), update -> { }))
+                .hasMessageContaining("skopeo inspect failed");
+    }
+
+    @Test
+    void aRegistryIsReachedOverPlainHttpOnlyWhenConfiguredSo() throws Exception {
+        builder.tag("1", builder.image("linux", "amd64", List.of(busybox)), false);
+        builder.push("1", registry.host() + "/team/plain:1");
+
+        ImageLibrary strict = library(Set.of());
+
+        assertThatThrownBy(() -> strict.pull(registry.host() + "/team/plain:1", update -> { }))
+                .hasMessageContaining("HTTP response to HTTPS client");
+    }
+
+    @Test
+    void anOciArchiveIsImportedAndRuns() throws Exception {
+        OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox, new Layer().file("origin", "archive\n").bytes()));
+        builder.tag("v1", manifest, false);
+        Path archive = builder.archive("v1", temp.resolve("image.tar"));
+
+        PreparedImage imported;
+        try (var body = Files.newInputStream(archive)) {
+            imported = library.importOciArchive(body);
+        }
+
+        assertThat(imported.digest()).isEqualTo(manifest.digest());
+        assertThat(imported.transferredBytes()).isEqualTo(Files.size(archive));
+        assertThat(run(plan(job("archived@" + imported.digest(), "cat /origin"), 1)).stdout()).isEqualTo("archive\n");
+    }
+
+    @Test
+    void aCorruptStoredLayerIsRefusedAndFetchedAgainByTheNextPull() throws Exception {
+        builder.tag("1", builder.image("linux", "amd64", List.of(busybox)), false);
+        builder.push("1", registry.host() + "/team/fragile:1");
+        PreparedImage image = library.pull(registry.host() + "/team/fragile:1", update -> { });
+        String layer = layerDigests(image.digest()).getFirst();
+        Path blob = temp.resolve("store/oci/blobs/sha256").resolve(layer.substring(7));
+        byte[] tampered = Files.readAllBytes(blob);
+        tampered[tampered.length / 2] ^= 1;
+        Files.write(blob, tampered);
+        deleteTree(temp.resolve("store/rootfs").resolve(image.digest().substring(7)));
+
+        assertThatThrownBy(() -> library.pull(registry.host() + "/team/fragile:1", update -> { }))
+                .isInstanceOf(BlobCorruptException.class).hasMessageContaining(layer).hasMessageContaining("pull or import it again");
+        assertThat(library.resolve("fragile@" + image.digest())).isEmpty();
+
+        PreparedImage healed = library.pull(registry.host() + "/team/fragile:1", update -> { });
+        assertThat(healed.transferredBytes()).isEqualTo(healed.sizeBytes());
+        assertThat(run(plan(job("fragile@" + healed.digest(), "echo healed"), 1)).stdout()).isEqualTo("healed\n");
+    }
+
+    @Test
+    void hostileLayersAreRefusedWithTheReasonAndWriteNothingOutsideTheStore() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "host file\n");
+        byte[] bomb = new byte[(int) MAX_IMAGE_BYTES + 1];
+        List<Hostile> layers = List.of(
+                new Hostile("traversal", new Layer().file("../../outside/pwned", "x").bytes(), "climbs with '..'"),
+                new Hostile("absolute", new Layer().file(outside + "/pwned", "x").bytes(), "absolute path"),
+                new Hostile("symlink", new Layer().symlink("escape", outside.toString()).file("escape/pwned", "x").bytes(), "passes through the symlink"),
+                new Hostile("relative-symlink", new Layer().symlink("up", "../../../../../../outside").bytes(), "climbs out of the image root"),
+                new Hostile("hardlink", new Layer().hardlink("stolen", outside + "/secret").bytes(), "absolute path"),
+                new Hostile("bomb", new Layer().file("zeros", new String(bomb)).bytes(), "more than the limit"));
+
+        for (Hostile hostile : layers) {
+            builder.tag(hostile.name(), builder.image("linux", "amd64", List.of(busybox, hostile.layer())), false);
+            builder.push(hostile.name(), registry.host() + "/hostile/" + hostile.name() + ":1");
+
+            assertThatThrownBy(() -> library.pull(registry.host() + "/hostile/" + hostile.name() + ":1", update -> { }))
+                    .as(hostile.name()).hasMessageContaining(hostile.reason()).hasMessageContaining("hostile or broken");
+        }
+
+        try (Stream<Path> left = Files.list(outside)) {
+            assertThat(left.map(path -> path.getFileName().toString())).containsExactly("secret");
+        }
+        assertThat(Files.readString(outside.resolve("secret"))).isEqualTo("host file\n");
+        try (Stream<Path> trees = Files.list(temp.resolve("store/rootfs"))) {
+            assertThat(trees).as("no tree, finished or half unpacked, is left of a hostile image").isEmpty();
+        }
+    }
+
+    private record Hostile(String name, byte[] layer, String reason) {
+    }
+
+    private ImageLibrary library(Set<String> plainHttp) throws IOException {
+        return ImageLibrary.open(new ImageLibrary.Settings(temp.resolve("store"), Path.of("/usr/bin/skopeo"), plainHttp,
+                MAX_IMAGE_BYTES, Duration.ofMinutes(2), Optional.empty()), new DirectoryImageStore(TestImages.directory()));
+    }
+
+    private List<String> layerDigests(String manifest) throws IOException {
+        Path blob = temp.resolve("store/oci/blobs/sha256").resolve(manifest.substring(7));
+        List<String> digests = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(blob.toFile()).path("layers")
+                .forEach(layer -> digests.add(layer.path("digest").asText()));
+        return digests;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static JobRequest job(String image, String script) {
+        return new JobRequest(image, List.of("sh", "-c", script), null, null, null, null, null, null, null, null, null);
+    }
+}
