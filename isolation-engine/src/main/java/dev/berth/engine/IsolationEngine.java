@@ -118,10 +118,6 @@ public final class IsolationEngine implements AutoCloseable {
         return HostReadiness.problems(config, cgroups);
     }
 
-    public boolean hasImage(String reference) {
-        return images.resolve(reference).isPresent();
-    }
-
     public String cgroupVersion() {
         return cgroups.version();
     }

@@ -76,7 +76,7 @@ class RegistryPullTest extends EngineTestSupport {
         assertThat(progress.getLast().layersCopied()).isEqualTo(2);
         assertThat(second.digest()).isEqualTo(first.digest());
         assertThat(second.transferredBytes()).isZero();
-        for (String layer : layerDigests(first.digest())) {
+        for (String layer : builder.layerDigests(manifest)) {
             assertThat(registry.blobDownloads("team/app", layer)).as("downloads of layer " + layer).isEqualTo(1);
         }
         Finished job = run(plan(job(registry.host() + "/team/app:1.0@" + first.digest(), "cat /etc/greeting"), 1));
@@ -132,10 +132,11 @@ class RegistryPullTest extends EngineTestSupport {
 
     @Test
     void aCorruptStoredLayerIsRefusedAndFetchedAgainByTheNextPull() throws Exception {
-        builder.tag("1", builder.image("linux", "amd64", List.of(busybox)), false);
+        OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox));
+        builder.tag("1", manifest, false);
         builder.push("1", registry.host() + "/team/fragile:1");
         PreparedImage image = library.pull(registry.host() + "/team/fragile:1", update -> { });
-        String layer = layerDigests(image.digest()).getFirst();
+        String layer = builder.layerDigests(manifest).getFirst();
         Path blob = temp.resolve("store/oci/blobs/sha256").resolve(layer.substring(7));
         byte[] tampered = Files.readAllBytes(blob);
         tampered[tampered.length / 2] ^= 1;
@@ -187,14 +188,6 @@ class RegistryPullTest extends EngineTestSupport {
     private ImageLibrary library(Set<String> plainHttp) throws IOException {
         return ImageLibrary.open(new ImageLibrary.Settings(temp.resolve("store"), Path.of("/usr/bin/skopeo"), plainHttp,
                 MAX_IMAGE_BYTES, Duration.ofMinutes(2), Optional.empty()), new DirectoryImageStore(TestImages.directory()));
-    }
-
-    private List<String> layerDigests(String manifest) throws IOException {
-        Path blob = temp.resolve("store/oci/blobs/sha256").resolve(manifest.substring(7));
-        List<String> digests = new ArrayList<>();
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(blob.toFile()).path("layers")
-                .forEach(layer -> digests.add(layer.path("digest").asText()));
-        return digests;
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -39,4 +39,13 @@ public record ExecutionPlan(
         capabilities = List.copyOf(capabilities);
         decisions = List.copyOf(decisions);
     }
+
+    /**
+     * The same plan pinned to an image reference that carries the digest the platform resolved
+     * at admission, so a tag moved later cannot change what this job runs.
+     */
+    public ExecutionPlan withImage(String pinned) {
+        return new ExecutionPlan(tenant, pinned, command, env, workingDir, uid, gid, uidMappings, gidMappings, capabilities,
+                seccompProfile, noNewPrivileges, readOnlyRootfs, limits, network, hostname, timeoutSeconds, retries, decisions);
+    }
 }

@@ -51,6 +51,14 @@ public final class TestImageBuilder {
         return layout.put(MAPPER.writeValueAsBytes(manifest));
     }
 
+    /** The layer digests of a manifest this builder wrote. */
+    public List<String> layerDigests(OciLayout.Descriptor manifest) throws IOException {
+        List<String> digests = new ArrayList<>();
+        MAPPER.readTree(Files.readAllBytes(layout.path(manifest.digest()))).path("layers")
+                .forEach(layer -> digests.add(layer.path("digest").asText()));
+        return digests;
+    }
+
     /** A multi-platform index over manifests given as (descriptor, os, architecture). */
     public OciLayout.Descriptor index(List<Platform> platforms) throws IOException {
         ObjectNode list = MAPPER.createObjectNode();

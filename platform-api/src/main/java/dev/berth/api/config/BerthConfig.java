@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Everything under {@code berth.*} in the configuration (also settable as BERTH_* variables). */
@@ -18,6 +19,8 @@ public interface BerthConfig {
     Dispatch dispatch();
 
     Logs logs();
+
+    Images images();
 
     interface Engine {
         @WithDefault("/usr/bin/crun")
@@ -79,5 +82,32 @@ public interface BerthConfig {
         /** How often retention and expired idempotency keys are swept. */
         @WithDefault("1m")
         Duration sweepInterval();
+    }
+
+    interface Images {
+        /** Registry hosts ({@code host[:port]}) reached over plain HTTP; every other registry needs HTTPS. */
+        Optional<List<String>> insecureRegistries();
+
+        @WithDefault("/usr/bin/skopeo")
+        Path skopeo();
+
+        /** A containers-auth.json with registry credentials, for private registries. */
+        Optional<Path> authFile();
+
+        /** Ceiling on an import body and on the unpacked size of one image. */
+        @WithDefault("8589934592")
+        long maxImageBytes();
+
+        /** How long one pull may take. */
+        @WithDefault("30m")
+        Duration pullTimeout();
+
+        /** How often images nothing uses are collected (also after every delete). */
+        @WithDefault("1h")
+        Duration gcInterval();
+
+        /** Content younger than this is never collected, so a pull being entered in the catalog is safe. */
+        @WithDefault("10m")
+        Duration gcGrace();
     }
 }

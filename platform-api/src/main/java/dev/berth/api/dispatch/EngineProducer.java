@@ -3,6 +3,7 @@ package dev.berth.api.dispatch;
 import dev.berth.api.config.BerthConfig;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.IsolationEngine;
+import dev.berth.engine.image.ImageLibrary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -16,11 +17,11 @@ public class EngineProducer {
 
     @Produces
     @Singleton
-    IsolationEngine engine(BerthConfig config) {
+    IsolationEngine engine(BerthConfig config, ImageLibrary images) {
         BerthConfig.Engine engine = config.engine();
         try {
             return IsolationEngine.create(new EngineConfig(engine.runtime(), config.dataDir().resolve("engine"),
-                    engine.imagesDir(), engine.cgroupParent(), engine.logCapBytes(), engine.killGrace()));
+                    engine.imagesDir(), engine.cgroupParent(), engine.logCapBytes(), engine.killGrace()), images);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the engine's directories under " + config.dataDir()
                     + ": make the data directory writable by the service user", e);

@@ -3,7 +3,7 @@ package dev.berth.api.jobs;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.audit.JobAudit;
 import dev.berth.api.dispatch.FairShareQueue;
-import dev.berth.api.dispatch.LocalEngine;
+import dev.berth.api.images.ImageCatalog;
 import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.Tenant;
@@ -12,6 +12,7 @@ import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.Decision;
 import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.ServiceIdentity;
@@ -43,7 +44,7 @@ public class JobService {
     @Inject
     ServiceIdentity service;
     @Inject
-    LocalEngine localEngine;
+    ImageCatalog images;
     @Inject
     JsonColumns json;
     @Inject
@@ -77,7 +78,8 @@ public class JobService {
         job.id = id;
         job.tenant = tenantId;
         job.state = JobState.QUEUED;
-        job.image = plan.image();
+        job.image = request.image();
+        job.imageDigest = ImageReference.parse(plan.image()).orElseThrow().digest();
         job.requestJson = json.write(request);
         job.planJson = json.write(plan);
         job.createdAt = Instant.now();
@@ -111,12 +113,11 @@ public class JobService {
             throw ProblemException.refused(refused.violations());
         }
         ExecutionPlan plan = ((Admission.Admitted) result).plan();
-        // A replica that runs no jobs has no image store; the engine replica refuses an unknown image when it claims the job.
-        if (localEngine.get().filter(engine -> !engine.hasImage(plan.image())).isPresent()) {
-            throw ProblemException.refused(List.of(new Violation("image.available", "image",
-                    "image " + plan.image() + " is not available on this platform; ask an admin to import it")));
-        }
-        return plan;
+        String digest = images.pin(plan.image()).orElseThrow(() -> ProblemException.refused(List.of(new Violation("image.available", "image",
+                "image " + plan.image() + " is not in the platform's image catalog; use one GET /api/v1/admin/images lists,"
+                        + " or ask a platform admin to pull or import it"))));
+        ImageReference named = ImageReference.parse(plan.image()).orElseThrow();
+        return plan.withImage(named.repository() + (named.tag() == null ? "" : ":" + named.tag()) + "@" + digest);
     }
 
     /** The tenant's job; another tenant's job is reported exactly like a missing one. */

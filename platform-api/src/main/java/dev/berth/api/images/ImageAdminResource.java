@@ -1,0 +1,85 @@
+package dev.berth.api.images;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.berth.api.policy.StrictDocuments;
+import dev.berth.api.problems.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Platform admins pull, import, list and delete the images tenants' jobs may name. */
+@Path("/api/v1/admin/images")
+@RolesAllowed("platform-admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImageAdminResource {
+
+    @Inject
+    ImageCatalog catalog;
+    @Inject
+    ImageImports imports;
+    @Inject
+    ImagePulls pulls;
+    @Inject
+    StrictDocuments documents;
+    @Inject
+    JsonWebToken token;
+
+    @GET
+    public List<ImageView> list() {
+        return catalog.list().stream().map(ImageView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public ImageView get(@PathParam("id") UUID id) {
+        return ImageView.of(catalog.find(id));
+    }
+
+    /** Accepted at once; the pull runs on an engine replica and its progress shows on the image. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response pull(String body) throws JsonProcessingException {
+        PullRequest request = documents.read(body, PullRequest.class);
+        if (request == null || request.ref() == null) {
+            throw new ProblemException(422, "invalid-image", "Invalid image request",
+                    "send {\"ref\": \"registry.example:5000/team/app:1.0\"}");
+        }
+        ImageEntry entry = catalog.requestPull(request.ref(), request.name(), request.tag(), token.getSubject());
+        pulls.wake(false);
+        return Response.accepted(ImageView.of(entry)).location(URI.create("/api/v1/admin/images/" + entry.id)).build();
+    }
+
+    @POST
+    @Path("import")
+    @Consumes({ImageImports.ROOTFS_TAR, ImageImports.OCI_ARCHIVE})
+    public Response importImage(@QueryParam("name") String name, @QueryParam("tag") String tag,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+        MediaType type = MediaType.valueOf(contentType);
+        ImageEntry entry = imports.importBody(name, tag, type.getType() + "/" + type.getSubtype(), body, token.getSubject());
+        return Response.created(URI.create("/api/v1/admin/images/" + entry.id)).entity(ImageView.of(entry)).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") UUID id) {
+        catalog.delete(id);
+        pulls.wake(true);
+        return Response.noContent().build();
+    }
+}

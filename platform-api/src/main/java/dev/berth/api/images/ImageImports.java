@@ -1,0 +1,59 @@
+package dev.berth.api.images;
+
+import dev.berth.api.dispatch.LocalEngine;
+import dev.berth.api.dispatch.ReplicaId;
+import dev.berth.api.problems.ProblemException;
+import dev.berth.engine.EngineException;
+import dev.berth.engine.image.ImageLibrary;
+import dev.berth.engine.image.ImageTooLargeException;
+import dev.berth.engine.image.PreparedImage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Imports a request body into this replica's store and enters it in the catalog. Bad archives and
+ * hostile layers are refused with the reason and leave the catalog unchanged.
+ */
+@ApplicationScoped
+public class ImageImports {
+
+    public static final String ROOTFS_TAR = "application/x-tar";
+    public static final String OCI_ARCHIVE = "application/vnd.oci.image.layout.v1+tar";
+
+    @Inject
+    LocalEngine localEngine;
+    @Inject
+    Instance<ImageLibrary> library;
+    @Inject
+    ImageCatalog catalog;
+    @Inject
+    ReplicaId replica;
+
+    public ImageEntry importBody(String name, String tag, String mediaType, InputStream body, String actor) {
+        if (!localEngine.runsJobs()) {
+            throw new ProblemException(503, "no-image-store", "This replica keeps no images",
+                    "this replica runs no jobs (berth.dispatch.max-concurrent=0), so it has no image store: send imports to an engine replica");
+        }
+        if (name == null || name.isBlank()) {
+            throw new ProblemException(422, "invalid-image", "Invalid image request", "name the image: add ?name=N&tag=T to the URL");
+        }
+        PreparedImage image;
+        try {
+            image = switch (mediaType) {
+                case ROOTFS_TAR -> library.get().importRootfsTar(body);
+                case OCI_ARCHIVE -> library.get().importOciArchive(body);
+                default -> throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
+                        "send " + ROOTFS_TAR + " for a root filesystem tar or " + OCI_ARCHIVE + " for an OCI image layout archive");
+            };
+        } catch (ImageTooLargeException e) {
+            throw new ProblemException(413, "image-too-large", "Image too large", e.getMessage());
+        } catch (IOException | EngineException e) {
+            throw new ProblemException(422, "image-refused", "Image refused", e.getMessage());
+        }
+        String source = mediaType.equals(ROOTFS_TAR) ? "rootfs-tar" : "oci-archive";
+        return catalog.imported(name, tag == null ? "latest" : tag, source, image, replica.get(), actor);
+    }
+}
