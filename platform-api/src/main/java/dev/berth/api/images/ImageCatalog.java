@@ -49,13 +49,9 @@ public class ImageCatalog {
             throw new ProblemException(409, "image-built-in", "Built-in image",
                     entry.reference() + " is built into the platform; pull under another name or tag");
         }
-        if (entry == null) {
-            entry = new ImageEntry();
-            entry.id = UUID.randomUUID();
-            entry.name = catalogName;
-            entry.tag = catalogTag;
-            entry.createdAt = Instant.now();
-            em.persist(entry);
+        boolean created = entry == null;
+        if (created) {
+            entry = newEntry(catalogName, catalogTag);
         }
         entry.source = reference;
         entry.state = ImageState.PULLING;
@@ -64,6 +60,9 @@ public class ImageCatalog {
         entry.replica = null;
         entry.requestedBy = actor;
         entry.updatedAt = Instant.now();
+        if (created) {
+            em.persist(entry);
+        }
         audit.record(AuditEntry.success("image.pull.request", null, "image/" + entry.id).reason(reference + " as " + entry.reference()));
         return entry;
     }
@@ -78,17 +77,16 @@ public class ImageCatalog {
                     + (entry.state == ImageState.PULLING ? " is being pulled" : " is built into the platform") + "; import under another tag");
         }
         String previous = entry == null ? null : entry.digest;
-        if (entry == null) {
-            entry = new ImageEntry();
-            entry.id = UUID.randomUUID();
-            entry.name = name;
-            entry.tag = tag;
-            entry.createdAt = Instant.now();
-            em.persist(entry);
+        boolean created = entry == null;
+        if (created) {
+            entry = newEntry(name, tag);
         }
         entry.source = source;
         entry.requestedBy = actor;
         ready(entry, image, replica);
+        if (created) {
+            em.persist(entry);
+        }
         audit.record(AuditEntry.success("image.import", null, "image/" + entry.id)
                 .reason(entry.reference() + " " + image.digest() + (previous == null || previous.equals(image.digest()) ? "" : " (was " + previous + ")")));
         return entry;
@@ -154,20 +152,20 @@ public class ImageCatalog {
             if (entry != null && builtIn.digest().equals(entry.digest)) {
                 continue;
             }
-            if (entry == null) {
-                entry = new ImageEntry();
-                entry.id = UUID.randomUUID();
-                entry.name = builtIn.name();
-                entry.tag = "latest";
-                entry.createdAt = Instant.now();
+            boolean created = entry == null;
+            if (created) {
+                entry = newEntry(builtIn.name(), "latest");
                 entry.requestedBy = "platform";
-                em.persist(entry);
             }
             entry.source = BUILT_IN;
             entry.state = ImageState.READY;
+            entry.phase = "DONE";
             entry.digest = builtIn.digest();
             entry.sourceDigest = builtIn.digest();
             entry.updatedAt = Instant.now();
+            if (created) {
+                em.persist(entry);
+            }
             audit.record(AuditEntry.success("image.builtin", null, "image/" + entry.id).reason(entry.reference() + " " + builtIn.digest()));
         }
     }
@@ -183,6 +181,15 @@ public class ImageCatalog {
         entry.error = null;
         entry.replica = replica;
         entry.updatedAt = Instant.now();
+    }
+
+    private static ImageEntry newEntry(String name, String tag) {
+        ImageEntry entry = new ImageEntry();
+        entry.id = UUID.randomUUID();
+        entry.name = name;
+        entry.tag = tag;
+        entry.createdAt = Instant.now();
+        return entry;
     }
 
     private Optional<ImageEntry> byNameAndTag(String name, String tag) {
