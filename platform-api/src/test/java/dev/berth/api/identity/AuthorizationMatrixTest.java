@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -167,6 +168,15 @@ class AuthorizationMatrixTest {
                 expect(403, 403, 403, 403, 200, 200, 403)));
         routes.add(new Route("GET /audit/verify", request -> request.get("/api/v1/audit/verify"), jobs, nothing,
                 expect(403, 403, 403, 403, 200, 200, 403)));
+        Supplier<Object> images = () -> count("SELECT count(*) FROM images");
+        routes.add(new Route("GET /admin/images", request -> request.get("/api/v1/admin/images"), images, nothing,
+                expect(403, 403, 403, 403, 200, 403, 403)));
+        // A registry nobody listens on: the pull is accepted and fails later, off the request.
+        routes.add(new Route("POST /admin/images", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("ref", "127.0.0.1:1/matrix/app:" + NEW_TENANTS.incrementAndGet())).post("/api/v1/admin/images"),
+                images, nothing, expect(403, 403, 403, 403, 202, 403, 403)));
+        routes.add(new Route("DELETE /admin/images/{unknown}", request -> request.delete("/api/v1/admin/images/" + UUID.randomUUID()),
+                images, nothing, expect(403, 403, 403, 403, 404, 403, 403)));
         return routes;
     }
 
