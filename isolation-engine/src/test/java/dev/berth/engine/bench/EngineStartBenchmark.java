@@ -8,10 +8,13 @@ import dev.berth.engine.JobOutcome;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
 import dev.berth.engine.image.DirectoryImageStore;
+import dev.berth.engine.image.ImageLibrary;
+import dev.berth.engine.image.PreparedImage;
 import dev.berth.engine.image.ResolvedImage;
 import dev.berth.engine.seccomp.SeccompCompiler;
 import dev.berth.engine.spec.BundleContext;
 import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.engine.testing.TestLayers;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.ExecutionPlan;
@@ -22,6 +25,7 @@ import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ServiceIdentity;
 import dev.berth.policy.seccomp.SeccompProfile;
 import dev.berth.policy.seccomp.SeccompProfiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +36,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>engine: a whole job through the engine (bundle, cgroup, start gate with kernel checks,
  *       logs, clean-up) with its precompiled seccomp program;</li>
  *   <li>crun-bpf: {@code crun run} of the same spec without the start gate, same precompiled program;</li>
- *   <li>crun-json: {@code crun run} of the same spec with the JSON profile crun compiles on each start.</li>
+ *   <li>crun-json: {@code crun run} of the same spec with the JSON profile crun compiles on each start;</li>
+ *   <li>engine-stored: the engine job again, its busybox taken from the content-addressed image
+ *       store (imported as a root filesystem tar and unpacked once) instead of the built-in directory.</li>
  * </ul>
  * Then containers per second with 4 in parallel, engine against crun-bpf.
  */
@@ -58,6 +65,8 @@ public final class EngineStartBenchmark {
     private final Path work;
     private final IsolationEngine engine;
     private final ExecutionPlan plan;
+    private final ExecutionPlan storedPlan;
+    private final ImageLibrary library;
     private final ObjectNode bpfSpec;
     private final ObjectNode jsonSpec;
     private int counter;
@@ -65,11 +74,15 @@ public final class EngineStartBenchmark {
     private EngineStartBenchmark(Path work) throws IOException {
         this.work = work;
         EngineConfig config = new EngineConfig(CRUN, work.resolve("engine"), IMAGES, "/berth", 1 << 20, Duration.ofSeconds(2));
-        this.engine = IsolationEngine.create(config);
+        this.library = ImageLibrary.open(new ImageLibrary.Settings(work.resolve("images"), Path.of("/usr/bin/skopeo"), Set.of(),
+                1L << 30, Duration.ofMinutes(1), Optional.empty()), new DirectoryImageStore(IMAGES));
+        this.engine = IsolationEngine.create(config, library);
         if (!engine.readinessProblems().isEmpty()) {
             throw new IllegalStateException("host not prepared: " + engine.readinessProblems());
         }
         this.plan = plan();
+        PreparedImage stored = library.importRootfsTar(new ByteArrayInputStream(TestLayers.tarOf(IMAGES.resolve("busybox/rootfs"))));
+        this.storedPlan = plan.withImage("busybox-stored@" + stored.digest());
         ResolvedImage image = new DirectoryImageStore(IMAGES).resolve("busybox").orElseThrow(
                 () -> new IllegalStateException("no busybox image: run ./berth up once as root"));
         String bpf = Base64.getEncoder().encodeToString(SeccompCompiler.install(work.resolve("bin")).compile(seccomp()));
@@ -93,43 +106,71 @@ public final class EngineStartBenchmark {
 
     private void measure(int runs) throws Exception {
         for (int warmup = 0; warmup < 3; warmup++) {
-            engineStart();
+            engineStart(plan);
+            engineStart(storedPlan);
             bareStart(bpfSpec);
             bareStart(jsonSpec);
         }
         List<Double> engineMs = new ArrayList<>();
         List<Double> bpfMs = new ArrayList<>();
         List<Double> jsonMs = new ArrayList<>();
+        List<Double> storedMs = new ArrayList<>();
         // Each round runs the three in a new random order: a start pays for the kernel's deferred
         // teardown of the one before it, which a fixed order would charge to the same contestant.
         Random order = new Random(42);
         for (int i = 0; i < runs; i++) {
             List<Runnable> round = new ArrayList<>(List.of(
-                    () -> engineMs.add(unchecked(this::engineStart)),
+                    () -> engineMs.add(unchecked(() -> engineStart(plan))),
+                    () -> storedMs.add(unchecked(() -> engineStart(storedPlan))),
                     () -> bpfMs.add(unchecked(() -> bareStart(bpfSpec))),
                     () -> jsonMs.add(unchecked(() -> bareStart(jsonSpec)))));
             Collections.shuffle(round, order);
             round.forEach(Runnable::run);
         }
         System.out.printf("%d sequential starts of busybox true each, interleaved (ms)%n", runs);
-        System.out.printf("%-10s %8s %8s%n", "", "median", "p95");
+        System.out.printf("%-14s %8s %8s%n", "", "median", "p95");
         print("engine", engineMs);
         print("crun-bpf", bpfMs);
         print("crun-json", jsonMs);
+        print("engine-stored", storedMs);
         System.out.printf("ratio engine / crun-bpf (same precompiled profile): %.2f (goal <= 1.1)%n", median(engineMs) / median(bpfMs));
         System.out.printf("ratio engine / crun-json (crun compiling JSON):    %.2f (goal <= 0.5)%n", median(engineMs) / median(jsonMs));
 
+        System.out.printf("engine-stored - engine (stored image vs built-in directory): %+.2f ms (goal <= 1 ms)%n",
+                median(storedMs) - median(engineMs));
+        printResolveCost();
+
         int parallelJobs = Math.max(40, runs);
-        double engineRate = parallel(parallelJobs, this::engineStart);
+        double engineRate = parallel(parallelJobs, () -> engineStart(plan));
         double bareRate = parallel(parallelJobs, () -> bareStart(bpfSpec));
         System.out.printf("%d containers, 4 in parallel: engine %.1f/s, crun-bpf %.1f/s, ratio %.2f%n",
                 parallelJobs, engineRate, bareRate, engineRate / bareRate);
     }
 
-    private double engineStart() throws Exception {
+    /** What finding the root filesystem of a cached image costs a start, next to the built-in lookup. */
+    private void printResolveCost() {
+        DirectoryImageStore builtIn = new DirectoryImageStore(IMAGES);
+        List<Double> storedUs = new ArrayList<>();
+        List<Double> builtInUs = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            long start = System.nanoTime();
+            library.resolve(storedPlan.image()).orElseThrow();
+            long middle = System.nanoTime();
+            builtIn.resolve("busybox").orElseThrow();
+            long end = System.nanoTime();
+            if (i >= 10_000) {
+                storedUs.add((middle - start) / 1e3);
+                builtInUs.add((end - middle) / 1e3);
+            }
+        }
+        System.out.printf("resolving the image for a start (us): stored %.1f median, %.1f p95; built-in %.1f median, %.1f p95%n",
+                median(storedUs), percentile(storedUs, 0.95), median(builtInUs), percentile(builtInUs, 0.95));
+    }
+
+    private double engineStart(ExecutionPlan job) throws Exception {
         Path logs = work.resolve("logs-" + next());
         long start = System.nanoTime();
-        JobOutcome outcome = engine.start(plan, logs).outcome().get(60, TimeUnit.SECONDS);
+        JobOutcome outcome = engine.start(job, logs).outcome().get(60, TimeUnit.SECONDS);
         long elapsed = System.nanoTime() - start;
         if (!outcome.succeeded()) {
             throw new IllegalStateException("engine run failed: " + outcome);
@@ -198,7 +239,7 @@ public final class EngineStartBenchmark {
     }
 
     private static void print(String name, List<Double> samples) {
-        System.out.printf("%-10s %8.1f %8.1f%n", name, median(samples), percentile(samples, 0.95));
+        System.out.printf("%-14s %8.1f %8.1f%n", name, median(samples), percentile(samples, 0.95));
     }
 
     private static double median(List<Double> samples) {
