@@ -81,8 +81,8 @@ public final class IsolationEngine implements AutoCloseable {
      */
     public RunningJob start(ExecutionPlan plan, Path logDir) {
         ResolvedImage image = images.resolve(plan.image())
-                .orElseThrow(() -> new ImageNotFoundException("image " + plan.image() + " is not in the image store "
-                        + config.imagesDir() + ": import it, or use the built-in busybox"));
+                .orElseThrow(() -> new ImageNotFoundException("image " + plan.image() + " is neither in this replica's image store nor among"
+                        + " the built-in images in " + config.imagesDir() + ": pull or import it on this replica, or use the built-in busybox"));
         jobsStarted.incrementAndGet();
         JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir, services);
         threads.submit(execution::run);

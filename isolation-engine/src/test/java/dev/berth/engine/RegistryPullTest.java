@@ -16,6 +16,10 @@ import dev.berth.engine.testing.TestLayers.Layer;
 import dev.berth.engine.testing.TestRegistry;
 import dev.berth.policy.JobRequest;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Images come from a real registry (Debian's docker-registry on loopback), built in the test from
- * busybox-static plus files and pushed with skopeo: pulled by tag or digest, a manifest list
+ * busybox-static plus files and pushed with skopeo: pulled by tag or digest, through the bearer
+ * token flow where the registry demands it, a manifest list
  * resolved to linux/amd64, layers the store holds never fetched again, every blob checked against
  * its digest, hostile layers refused with nothing written outside the store.
  */
@@ -101,6 +106,24 @@ class RegistryPullTest extends EngineTestSupport {
         assertThat(run(plan(job("multi@" + byTag.digest(), "cat /arch"), 1)).stdout()).isEqualTo("amd64\n");
         assertThatThrownBy(() -> library.pull(registry.host() + "/team/multi@sha256:" + "0".repeat(64), update -> { }))
                 .hasMessageContaining("skopeo inspect failed");
+    }
+
+    @Test
+    void aRegistryThatDemandsBearerTokensIsPulledFromThroughItsTokenService() throws Exception {
+        try (TestRegistry guarded = TestRegistry.startWithTokenAuth(temp.resolve("guarded"))) {
+            HttpResponse<Void> anonymous = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://" + guarded.host() + "/v2/")).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer realm=");
+            builder.tag("1", builder.image("linux", "amd64", List.of(busybox, new Layer().file("door", "opened with a token\n").bytes())), false);
+            builder.push("1", guarded.host() + "/team/guarded:1");
+            int tokensBefore = guarded.tokensIssued();
+
+            PreparedImage image = library(Set.of(guarded.host())).pull(guarded.host() + "/team/guarded:1", update -> { });
+
+            assertThat(guarded.tokensIssued()).as("the pull asked the token service").isGreaterThan(tokensBefore);
+            assertThat(run(plan(job("guarded@" + image.digest(), "cat /door"), 1)).stdout()).isEqualTo("opened with a token\n");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -23,14 +24,34 @@ public final class TestRegistry implements AutoCloseable {
     private final Process process;
     private final String host;
     private final Path log;
+    private final TokenServer tokens;
 
-    private TestRegistry(Process process, String host, Path log) {
+    private TestRegistry(Process process, String host, Path log, TokenServer tokens) {
         this.process = process;
         this.host = host;
         this.log = log;
+        this.tokens = tokens;
     }
 
+    /** A registry open to anyone. */
     public static TestRegistry start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
+    }
+
+    /**
+     * A registry that answers every request without a bearer token from its token service with
+     * 401, as Docker Hub and most hosted registries do.
+     */
+    public static TestRegistry startWithTokenAuth(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        try {
+            return start(dir, TokenServer.start(dir));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the token service's key: " + e.getMessage(), e);
+        }
+    }
+
+    private static TestRegistry start(Path dir, TokenServer tokens) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: prepare the host with scripts/host-setup.sh as root (./berth test does it)");
         }
@@ -54,11 +75,18 @@ public final class TestRegistry implements AutoCloseable {
                     enabled: true
                 http:
                   addr: %s
-                """.formatted(dir.resolve("storage"), host));
+                """.formatted(dir.resolve("storage"), host) + (tokens == null ? "" : """
+                auth:
+                  token:
+                    realm: %s
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.certificateBundle())));
         Path log = dir.resolve("registry.log");
         Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        TestRegistry registry = new TestRegistry(process, host, log);
+        TestRegistry registry = new TestRegistry(process, host, log, tokens);
         registry.awaitReady();
         return registry;
     }
@@ -66,6 +94,11 @@ public final class TestRegistry implements AutoCloseable {
     /** {@code 127.0.0.1:port}, the registry part of image references. */
     public String host() {
         return host;
+    }
+
+    /** Tokens the token service handed out; zero for a registry open to anyone. */
+    public int tokensIssued() {
+        return tokens == null ? 0 : tokens.tokensIssued();
     }
 
     /** How many times a client downloaded this blob (GET, not HEAD) from the repository. */
@@ -86,7 +119,7 @@ public final class TestRegistry implements AutoCloseable {
             try {
                 HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create("http://" + host + "/v2/"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (answer.statusCode() == 200) {
+                if (answer.statusCode() == 200 || (tokens != null && answer.statusCode() == 401)) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -99,5 +132,8 @@ public final class TestRegistry implements AutoCloseable {
     @Override
     public void close() {
         process.destroy();
+        if (tokens != null) {
+            tokens.close();
+        }
     }
 }
