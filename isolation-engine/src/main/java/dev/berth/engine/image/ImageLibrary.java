@@ -68,47 +68,33 @@ public final class ImageLibrary implements ImageStore {
 
     /** Pulls from a registry and unpacks; a second pull of the same image transfers no layer again. */
     public PreparedImage pull(String reference, Consumer<PullProgress> progress) throws IOException {
-        writers.lock();
-        try {
+        return exclusively(() -> {
             RegistryPuller.Pulled pulled = puller.pull(reference, progress);
             layout.clearIndex();
             return prepare(pulled.digest(), pulled.sourceDigest(), pulled.transferredBytes());
-        } finally {
-            writers.unlock();
-        }
+        });
     }
 
     /** Imports an OCI image layout archive. */
     public PreparedImage importOciArchive(InputStream body) throws IOException {
-        writers.lock();
-        try {
+        return exclusively(() -> {
             ArchiveImporter.Imported imported = importer.ociArchive(body);
             layout.clearIndex();
             return prepare(imported.digest(), imported.digest(), imported.receivedBytes());
-        } finally {
-            writers.unlock();
-        }
+        });
     }
 
     /** Imports a plain root filesystem tar as a one-layer image. */
     public PreparedImage importRootfsTar(InputStream body) throws IOException {
-        writers.lock();
-        try {
+        return exclusively(() -> {
             ArchiveImporter.Imported imported = importer.rootfsTar(body);
             return prepare(imported.digest(), imported.digest(), imported.receivedBytes());
-        } finally {
-            writers.unlock();
-        }
+        });
     }
 
     /** Removes every stored image outside {@code liveManifests} that is older than {@code grace}. */
     public GarbageReport collectGarbage(Set<String> liveManifests, Duration grace) throws IOException {
-        writers.lock();
-        try {
-            return collector.collect(liveManifests, grace);
-        } finally {
-            writers.unlock();
-        }
+        return exclusively(() -> collector.collect(liveManifests, grace));
     }
 
     /** Stored images by manifest digest; anything else by name among the built-in images. */
@@ -127,6 +113,19 @@ public final class ImageLibrary implements ImageStore {
     @Override
     public List<BuiltInImage> builtIn() {
         return builtIns.builtIn();
+    }
+
+    private <T> T exclusively(StoreWrite<T> write) throws IOException {
+        writers.lock();
+        try {
+            return write.run();
+        } finally {
+            writers.unlock();
+        }
+    }
+
+    private interface StoreWrite<T> {
+        T run() throws IOException;
     }
 
     private PreparedImage prepare(String digest, String sourceDigest, long transferredBytes) throws IOException {
