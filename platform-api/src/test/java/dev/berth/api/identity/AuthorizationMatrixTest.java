@@ -114,7 +114,8 @@ class AuthorizationMatrixTest {
             assertThat(route.state().get()).as("a refused %s as %s changed nothing", route.name(), caller).isEqualTo(before);
         }
         if (expected == 403 || expected == 404) {
-            assertThat(response.contentType()).startsWith("application/problem+json");
+            // Console pages answer people with a page, the API answers programs with a problem document.
+            assertThat(response.contentType()).startsWith(route.name().startsWith("console ") ? "text/html" : "application/problem+json");
         }
     }
 
@@ -167,7 +168,24 @@ class AuthorizationMatrixTest {
                 expect(403, 403, 403, 403, 200, 200, 403)));
         routes.add(new Route("GET /audit/verify", request -> request.get("/api/v1/audit/verify"), jobs, nothing,
                 expect(403, 403, 403, 403, 200, 200, 403)));
+        // Console pages: bearer tokens reach them on the embedded issuer too; without any, the browser is sent to log in.
+        routes.add(new Route("console GET /console/", request -> request.redirects().follow(false).get("/console/"), jobs, nothing,
+                console(expect(403, 403, 403, 403, 200, 303, 403), 303)));
+        routes.add(new Route("console GET /console/audit", request -> request.redirects().follow(false).get("/console/audit"), jobs,
+                nothing, console(expect(403, 403, 403, 403, 200, 200, 403), 303)));
+        routes.add(new Route("console GET /console/tenants/A", request -> request.redirects().follow(false).get("/console/tenants/" + A),
+                policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
+        // A form without the CSRF token is refused before any role check, platform admins included.
+        routes.add(new Route("console POST /console/tenants/A/quota", request -> request.redirects().follow(false)
+                .contentType(ContentType.URLENC).formParams(Map.of("concurrentJobs", "1", "cpuMillis", "1000", "memoryMiB", "64",
+                        "pids", "64", "logBytes", "1024", "jobsPerHour", String.valueOf(100 + NEW_QUOTAS.incrementAndGet())))
+                .post("/console/tenants/" + A + "/quota"), policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 403, 403, 403), 403)));
         return routes;
+    }
+
+    private static Map<Caller, Integer> console(Map<Caller, Integer> expected, int withoutToken) {
+        expected.put(Caller.NO_TOKEN, withoutToken);
+        return expected;
     }
 
     /** Statuses for the callers with valid tokens, in {@link Caller} order; every broken token answers 401. */

@@ -2,6 +2,7 @@ package dev.berth.api.console.tenants;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.audit.denials.Denials;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsoleTemplates;
@@ -120,7 +121,8 @@ public class TenantDetailResource {
             ExecutionPlan plan = jobs.dryRunUnder(tenant, readJob(sample), readPolicy(text));
             List<ConsoleTemplates.Rule> decisions = plan.decisions().stream()
                     .map((Decision d) -> new ConsoleTemplates.Rule(d.rule(), null, d.detail())).toList();
-            return ConsoleTemplates.preview(true, decisions, pretty(plan), null, List.of());
+            // The decisions have their own table above the plan.
+            return ConsoleTemplates.preview(true, decisions, pretty(mapper.<ObjectNode>valueToTree(plan).without("decisions")), null, List.of());
         } catch (ProblemException refused) {
             List<Violation> violations = refused.problem().violations() == null ? List.of() : refused.problem().violations();
             return ConsoleTemplates.preview(false, List.of(), null, refused.getMessage(),
