@@ -55,7 +55,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
             LocalSigningKey key = LocalSigningKey.loadOrCreate(absolute.resolve("keys"));
             properties.put("quarkus.oidc.public-key", key.publicKeyBase64());
             properties.put("quarkus.oidc.token.issuer", ISSUER);
-            // The web console's code flow needs a real OIDC server; without one the console is open.
+            // The web console's code flow needs a real OIDC server; without one it signs people in itself (EmbeddedLogin).
             properties.put("quarkus.oidc.console.tenant-enabled", "false");
             properties.put("quarkus.http.auth.permission.console.enabled", "false");
         }

@@ -17,6 +17,8 @@ import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.ServiceIdentity;
 import dev.berth.policy.Violation;
+import dev.berth.policy.tenant.TenantPolicy;
+import dev.berth.policy.tenant.TenantPolicyValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -73,7 +75,7 @@ public class JobService {
         if (earlier.isPresent()) {
             return new Submission(em.find(Job.class, earlier.get()), true);
         }
-        ExecutionPlan plan = admit(tenantId, request);
+        ExecutionPlan plan = admit(tenantId, request, policies.policyOf(tenantId));
         Job job = new Job();
         job.id = id;
         job.tenant = tenantId;
@@ -98,16 +100,29 @@ public class JobService {
     /** The plan the request would run with, exactly as {@link #submit} would decide; stores no job. */
     @Transactional
     public ExecutionPlan dryRun(String tenantId, JobRequest request) {
-        return admit(tenantId, request);
+        return admit(tenantId, request, policies.policyOf(tenantId));
     }
 
-    private ExecutionPlan admit(String tenantId, JobRequest request) {
+    /**
+     * What the request would be decided under a policy that is not stored yet (the console's
+     * preview before an admin saves it): the policy must pass the checks storing it would, then
+     * admission runs exactly as for {@link #dryRun}.
+     */
+    @Transactional
+    public ExecutionPlan dryRunUnder(String tenantId, JobRequest request, TenantPolicy candidate) {
+        List<Violation> invalid = TenantPolicyValidator.validate(candidate, admission.ceilings());
+        if (!invalid.isEmpty()) {
+            throw ProblemException.refused(invalid);
+        }
+        return admit(tenantId, request, candidate);
+    }
+
+    private ExecutionPlan admit(String tenantId, JobRequest request, TenantPolicy policy) {
         if (request == null) {
             throw ProblemException.refused(List.of(new Violation("request.required", "", "send a job request as a JSON object")));
         }
         Tenant tenant = tenants.findOrRegister(tenantId);
-        AdmissionContext context = new AdmissionContext(tenantId, tenants.rangeOf(tenant), service,
-                policies.policyOf(tenantId), policies.quotaOf(tenantId));
+        AdmissionContext context = new AdmissionContext(tenantId, tenants.rangeOf(tenant), service, policy, policies.quotaOf(tenantId));
         Admission result = admission.admit(request, context);
         if (result instanceof Admission.Refused refused) {
             throw ProblemException.refused(refused.violations());

@@ -11,8 +11,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.authentication.PreemptiveOAuth2HeaderScheme;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
@@ -115,7 +117,8 @@ class AuthorizationMatrixTest {
             assertThat(route.state().get()).as("a refused %s as %s changed nothing", route.name(), caller).isEqualTo(before);
         }
         if (expected == 403 || expected == 404) {
-            assertThat(response.contentType()).startsWith("application/problem+json");
+            // Console pages answer people with a page, the API answers programs with a problem document.
+            assertThat(response.contentType()).startsWith(route.name().startsWith("console ") ? "text/html" : "application/problem+json");
         }
     }
 
@@ -177,7 +180,37 @@ class AuthorizationMatrixTest {
                 images, nothing, expect(403, 403, 403, 403, 202, 403, 403)));
         routes.add(new Route("DELETE /admin/images/{unknown}", request -> request.delete("/api/v1/admin/images/" + UUID.randomUUID()),
                 images, nothing, expect(403, 403, 403, 403, 404, 403, 403)));
+        // Console pages take no bearer tokens: a browser session carries the caller's token in the console cookie
+        // (embedded issuer), and without a session that verifies, the browser is sent to the login page.
+        routes.add(new Route("console GET /console/", request -> asConsoleSession(request).get("/console/"), jobs, nothing,
+                console(expect(403, 403, 403, 403, 200, 303, 403), 303)));
+        routes.add(new Route("console GET /console/audit", request -> asConsoleSession(request).get("/console/audit"), jobs,
+                nothing, console(expect(403, 403, 403, 403, 200, 200, 403), 303)));
+        routes.add(new Route("console GET /console/tenants/A", request -> asConsoleSession(request).get("/console/tenants/" + A),
+                policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
+        // A form without the CSRF token is refused before anything else, platform admins included.
+        routes.add(new Route("console POST /console/tenants/A/quota", request -> asConsoleSession(request)
+                .contentType(ContentType.URLENC).formParams(Map.of("concurrentJobs", "1", "cpuMillis", "1000", "memoryMiB", "64",
+                        "pids", "64", "logBytes", "1024", "jobsPerHour", String.valueOf(100 + NEW_QUOTAS.incrementAndGet())))
+                .post("/console/tenants/" + A + "/quota"), policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 403, 403, 403), 403)));
         return routes;
+    }
+
+    /** Without a session that verifies (none, or a broken token in the cookie) a console page answers {@code withoutSession}. */
+    private static Map<Caller, Integer> console(Map<Caller, Integer> expected, int withoutSession) {
+        for (Caller broken : List.of(Caller.NO_TOKEN, Caller.EXPIRED, Caller.WRONG_ISSUER, Caller.FORGED_SIGNATURE, Caller.WRONG_AUDIENCE)) {
+            expected.put(broken, withoutSession);
+        }
+        return expected;
+    }
+
+    /** Moves the caller's bearer token into the console's session cookie, where a browser that logged in carries it. */
+    private static RequestSpecification asConsoleSession(RequestSpecification request) {
+        FilterableRequestSpecification spec = (FilterableRequestSpecification) request;
+        if (spec.getAuthenticationScheme() instanceof PreemptiveOAuth2HeaderScheme bearer) {
+            spec.auth().none().cookie("berth_console_session", bearer.getAccessToken());
+        }
+        return spec.redirects().follow(false);
     }
 
     /** Statuses for the callers with valid tokens, in {@link Caller} order; every broken token answers 401. */

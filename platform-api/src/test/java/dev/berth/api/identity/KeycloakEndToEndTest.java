@@ -125,11 +125,11 @@ class KeycloakEndToEndTest {
 
     @Test
     void aBrowserLogsInToTheConsoleThroughKeycloak() {
-        realm.createUser("e2e-erin", "tenant-admin");
+        realm.createUser("e2e-erin", "platform-admin");
         ConsoleLogin browser = new ConsoleLogin();
         // 127.0.0.1: the realm allows the console's loopback redirect on any port (RFC 8252).
         int port = platform.getPort();
-        URI console = URI.create("http://127.0.0.1:" + port + "/console/index.html");
+        URI console = URI.create("http://127.0.0.1:" + port + "/console/tenants");
 
         HttpResponse<String> challenge = browser.get(console);
         assertThat(challenge.statusCode()).isEqualTo(302);
@@ -140,13 +140,13 @@ class KeycloakEndToEndTest {
         HttpResponse<String> back = browser.submitLogin(loginPage, "e2e-erin", KeycloakRealmClient.password("e2e-erin"));
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
         URI callback = URI.create(back.headers().firstValue("Location").orElseThrow());
-        assertThat(callback.toString()).startsWith("http://127.0.0.1:" + port + "/console/index.html").contains("code=");
+        assertThat(callback.toString()).startsWith("http://127.0.0.1:" + port + "/console/tenants").contains("code=");
 
         HttpResponse<String> session = browser.get(callback);
         assertThat(session.statusCode()).as("code exchange: %s", session.body()).isEqualTo(302);
-        assertThat(session.headers().firstValue("Location").orElseThrow()).endsWith("/console/index.html");
+        assertThat(session.headers().firstValue("Location").orElseThrow()).endsWith("/console/tenants");
         HttpResponse<String> page = browser.get(console);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).containsIgnoringCase("<html");
+        assertThat(page.body()).contains("<title>Tenants · Berth console</title>").contains("e2e-erin");
     }
 }

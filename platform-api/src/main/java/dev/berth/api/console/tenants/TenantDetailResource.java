@@ -1,0 +1,230 @@
+package dev.berth.api.console.tenants;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.audit.denials.Denials;
+import dev.berth.api.console.ConsoleNotFound;
+import dev.berth.api.console.ConsoleTemplates;
+import dev.berth.api.console.FormState;
+import dev.berth.api.console.session.ConsoleAccess;
+import dev.berth.api.console.session.ConsoleSession;
+import dev.berth.api.identity.OrganizationMember;
+import dev.berth.api.jobs.JobService;
+import dev.berth.api.policy.StrictDocuments;
+import dev.berth.api.policy.TenantPolicies;
+import dev.berth.api.problems.ProblemException;
+import dev.berth.api.tenants.TenantListing;
+import dev.berth.api.tenants.TenantMembers;
+import dev.berth.policy.Decision;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.JobRequest;
+import dev.berth.policy.Violation;
+import dev.berth.policy.tenant.TenantPolicy;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant: quota, policy (with a dry-run preview under the edited policy) and members. Every
+ * change goes through the service the admin API uses, so it is validated and audited the same way;
+ * a refused form is shown again as typed, with the messages next to the fields, and stores nothing.
+ */
+@Path("/console/tenants/{tenant}")
+@Produces(MediaType.TEXT_HTML)
+public class TenantDetailResource {
+
+    static final String SAMPLE_JOB = "{\"image\": \"busybox\", \"command\": [\"sh\", \"-c\", \"echo hello\"], \"resources\": {\"memoryMiB\": 256}}";
+
+    @Inject
+    ConsoleAccess access;
+    @Inject
+    ConsoleSession session;
+    @Inject
+    TenantListing listing;
+    @Inject
+    TenantPolicies policies;
+    @Inject
+    TenantMembers members;
+    @Inject
+    JobService jobs;
+    @Inject
+    StrictDocuments documents;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    Denials denials;
+
+    @GET
+    public Response show(@PathParam("tenant") String tenant, @QueryParam("saved") String saved) {
+        access.requireAdmin();
+        requireKnown(tenant);
+        return page(200, tenant, "quota".equals(saved) || "policy".equals(saved) || "members".equals(saved) ? saved : null,
+                QuotaForm.of(policies.quotaOfKnown(tenant)), storedPolicy(tenant), SAMPLE_JOB, null);
+    }
+
+    @POST
+    @Path("/quota")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response saveQuota(@PathParam("tenant") String tenant, MultivaluedMap<String, String> form) {
+        access.requireAdmin();
+        requireKnown(tenant);
+        FormState quota = QuotaForm.read(form);
+        if (quota.ok()) {
+            try {
+                policies.storeQuota(tenant, QuotaForm.quota(quota), session.subject());
+                return saved(tenant, "quota");
+            } catch (ProblemException refused) {
+                quota = refusal(quota.values(), refused);
+            }
+        }
+        return page(422, tenant, null, quota, storedPolicy(tenant), SAMPLE_JOB, null);
+    }
+
+    @POST
+    @Path("/policy")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response savePolicy(@PathParam("tenant") String tenant, @FormParam("policy") String text, @FormParam("sample") String sample) {
+        access.requireAdmin();
+        requireKnown(tenant);
+        Map<String, String> values = Map.of("policy", text == null ? "" : text);
+        try {
+            policies.storePolicy(tenant, readPolicy(text), session.subject());
+            return saved(tenant, "policy");
+        } catch (ProblemException refused) {
+            return page(422, tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), refusal(values, refused),
+                    sample == null ? SAMPLE_JOB : sample, null);
+        }
+    }
+
+    /** The sample job decided under the policy as edited, stored or not; runs and stores nothing. */
+    @POST
+    @Path("/policy/preview")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public TemplateInstance preview(@PathParam("tenant") String tenant, @FormParam("policy") String text, @FormParam("sample") String sample) {
+        access.requireAdmin();
+        requireKnown(tenant);
+        try {
+            ExecutionPlan plan = jobs.dryRunUnder(tenant, readJob(sample), readPolicy(text));
+            List<ConsoleTemplates.Rule> decisions = plan.decisions().stream()
+                    .map((Decision d) -> new ConsoleTemplates.Rule(d.rule(), null, d.detail())).toList();
+            // The decisions have their own table above the plan.
+            return ConsoleTemplates.preview(true, decisions, pretty(mapper.<ObjectNode>valueToTree(plan).without("decisions")), null, List.of());
+        } catch (ProblemException refused) {
+            List<Violation> violations = refused.problem().violations() == null ? List.of() : refused.problem().violations();
+            return ConsoleTemplates.preview(false, List.of(), null, refused.getMessage(),
+                    violations.stream().map(v -> new ConsoleTemplates.Rule(v.rule(), v.field(), v.message())).toList());
+        }
+    }
+
+    @POST
+    @Path("/members")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response addMember(@PathParam("tenant") String tenant, @FormParam("username") String username) {
+        return changeMembers(tenant, () -> members.add(tenant, username == null ? null : username.strip()));
+    }
+
+    @POST
+    @Path("/members/remove")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response removeMember(@PathParam("tenant") String tenant, @FormParam("username") String username) {
+        return changeMembers(tenant, () -> members.remove(tenant, username));
+    }
+
+    private Response changeMembers(String tenant, Runnable change) {
+        access.requireAdmin();
+        requireKnown(tenant);
+        try {
+            change.run();
+            return saved(tenant, "members");
+        } catch (ProblemException refused) {
+            return page(refused.problem().status(), tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), storedPolicy(tenant),
+                    SAMPLE_JOB, refused.getMessage());
+        }
+    }
+
+    private Response page(int status, String tenant, String saved, FormState quota, FormState policy, String sample, String memberError) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(ConsoleTemplates.tenant(tenant, saved, quota, QuotaForm.FIELDS, policy, sample, members(tenant, memberError)).render())
+                .build();
+    }
+
+    private Members members(String tenant, String error) {
+        try {
+            List<OrganizationMember> list = members.list(tenant);
+            return new Members(list, null, error);
+        } catch (ProblemException unavailable) {
+            return new Members(List.of(), unavailable.getMessage(), error);
+        }
+    }
+
+    private FormState storedPolicy(String tenant) {
+        return FormState.of(Map.of("policy", pretty(policies.policyOfKnown(tenant))));
+    }
+
+    /** Refusals with violations are audited as the API audits them (policy.deny); their messages go next to the fields. */
+    private FormState refusal(Map<String, String> values, ProblemException refused) {
+        List<Violation> violations = refused.problem().violations();
+        if (violations == null) {
+            return values.containsKey("policy") ? FormState.of(values).withError("policy", refused.getMessage())
+                    : FormState.failed(values, refused.getMessage());
+        }
+        denials.refused(refused.problem());
+        return values.containsKey("policy")
+                ? FormState.refused(values, violations.stream().map(v -> new Violation(v.rule(), "policy",
+                        (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())).toList(), field -> field)
+                : FormState.refused(values, violations, field -> field);
+    }
+
+    private TenantPolicy readPolicy(String text) {
+        try {
+            TenantPolicy policy = documents.read(text, TenantPolicy.class);
+            return policy == null ? TenantPolicy.defaults() : policy;
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(400, "malformed-request", "Malformed policy", "the policy is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private JobRequest readJob(String text) {
+        try {
+            JobRequest request = text == null || text.isBlank() ? null : mapper.readValue(text, JobRequest.class);
+            if (request == null) {
+                throw new ProblemException(400, "malformed-request", "Malformed sample job", "enter a sample job as JSON, e.g. " + SAMPLE_JOB);
+            }
+            return request;
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(400, "malformed-request", "Malformed sample job", "the sample job is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String pretty(Object document) {
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot show " + document.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private void requireKnown(String tenant) {
+        if (listing.one(tenant).isEmpty()) {
+            throw new ConsoleNotFound("Tenant " + tenant);
+        }
+    }
+
+    private static Response saved(String tenant, String what) {
+        return Response.seeOther(URI.create("/console/tenants/" + tenant + "?saved=" + what)).build();
+    }
+}
