@@ -5,6 +5,7 @@ import dev.berth.api.console.audit.EventRow;
 import dev.berth.api.console.overview.TenantBars;
 import dev.berth.api.console.tenants.Members;
 import dev.berth.api.console.tenants.QuotaForm;
+import dev.berth.api.images.ImageView;
 import dev.berth.api.jobs.JobView;
 import dev.berth.api.tenants.TenantSummary;
 import io.quarkus.qute.CheckedTemplate;
@@ -50,6 +51,10 @@ public final class ConsoleTemplates {
     public static native TemplateInstance job(JobView job, String security, List<Rule> decisions, int attempt, int tailKib);
 
     public static native TemplateInstance logTail(String text, boolean over);
+
+    public static native TemplateInstance images(List<ImageView> images, boolean pulling, FormState form, String notice);
+
+    public static native TemplateInstance imageTable(List<ImageView> images, boolean pulling);
 
     public static native TemplateInstance audit(AuditFilters filters, List<String> actions, List<String> outcomes, List<EventRow> events,
             String next, String error);

@@ -12,7 +12,7 @@ public record ImageView(UUID id, String reference, String name, String tag, Stri
     public record Progress(String phase, Integer layers, Integer layersCached, Integer layersCopied, Long bytesTotal, Long bytesToTransfer) {
     }
 
-    static ImageView of(ImageEntry entry) {
+    public static ImageView of(ImageEntry entry) {
         return new ImageView(entry.id, entry.reference(), entry.name, entry.tag, entry.source, entry.state, entry.digest,
                 entry.sourceDigest, entry.layers, entry.sizeBytes, entry.transferredBytes,
                 new Progress(entry.phase, entry.layers, entry.layersCached, entry.layersCopied, entry.bytesTotal, entry.bytesToTransfer),

@@ -227,16 +227,43 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void anAdminSeesTheImageCatalogAndABadReferenceIsExplainedNextToItsField() {
+        try (BrowserContext context = chromium.browser().newContext()) {
+            Page page = context.newPage();
+            page.navigate(url("/console/login"));
+            logIn(page, token("ada", List.of(), "platform-admin"));
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Images").setExact(true)).click();
+            Locator busybox = page.locator("tbody tr", new Page.LocatorOptions().setHasText("busybox:latest"));
+            assertThat(busybox).containsText("READY");
+            assertThat(busybox).containsText("built-in");
+            assertThat(busybox.getByRole(AriaRole.BUTTON)).hasCount(0);
+            int before = given().auth().oauth2(token("ada", List.of(), "platform-admin")).get("/api/v1/admin/images")
+                    .then().statusCode(200).extract().jsonPath().getList("id").size();
+
+            page.getByLabel("Reference").fill("Not A Reference");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pull image")).click();
+
+            assertThat(page.locator("#image-ref-error")).containsText("not an image reference");
+            assertThat(page.getByLabel("Reference")).hasValue("Not A Reference");
+            assertThat(given().auth().oauth2(token("ada", List.of(), "platform-admin")).get("/api/v1/admin/images")
+                    .then().statusCode(200).extract().jsonPath().getList("id")).hasSize(before);
+            shoot(page, "11-images");
+        }
+    }
+
+    @Test
     void pagesFitANarrowWindow() {
         try (BrowserContext context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(390, 844))) {
             Page page = context.newPage();
             page.navigate(url("/console/login"));
             logIn(page, token("ada", List.of(), "platform-admin"));
-            for (String path : List.of("/console/", "/console/tenants", "/console/jobs", "/console/audit")) {
+            for (String path : List.of("/console/", "/console/tenants", "/console/jobs", "/console/images", "/console/audit")) {
                 page.navigate(url(path));
                 Object overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
-                assertThat(((Number) overflow).intValue()).as("horizontal overflow of %s at 390 px", path).isLessThanOrEqualTo(0);
+                Object widest = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth)"
+                        + ".map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
+                assertThat(((Number) overflow).intValue()).as("horizontal overflow of %s at 390 px, by %s", path, widest).isLessThanOrEqualTo(0);
             }
             page.navigate(url("/console/"));
             shoot(page, "10-overview-narrow");

@@ -186,6 +186,8 @@ class AuthorizationMatrixTest {
                 console(expect(403, 403, 403, 403, 200, 303, 403), 303)));
         routes.add(new Route("console GET /console/audit", request -> asConsoleSession(request).get("/console/audit"), jobs,
                 nothing, console(expect(403, 403, 403, 403, 200, 200, 403), 303)));
+        routes.add(new Route("console GET /console/images", request -> asConsoleSession(request).get("/console/images"), images,
+                nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
         routes.add(new Route("console GET /console/tenants/A", request -> asConsoleSession(request).get("/console/tenants/" + A),
                 policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
         // A form without the CSRF token is refused before anything else, platform admins included.
