@@ -1,5 +1,6 @@
 package dev.berth.api.console.audit;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.audit.chain.VerifyResult;
 import dev.berth.api.audit.chain.ExportFormat;
 import dev.berth.api.audit.review.AuditExport;
@@ -50,7 +51,7 @@ public class AuditPagesResource {
         try {
             filters = AuditFilters.read(tenant, actor, action, outcome, from, to);
         } catch (IllegalArgumentException invalid) {
-            return html(400, ConsoleTemplates.audit(AuditFilters.read(tenant, actor, action, outcome, null, null), ACTIONS, OUTCOMES,
+            return ConsolePages.html(400, ConsoleTemplates.audit(AuditFilters.read(tenant, actor, action, outcome, null, null), ACTIONS, OUTCOMES,
                     List.of(), null, invalid.getMessage()).render());
         }
         try {
@@ -58,10 +59,10 @@ public class AuditPagesResource {
                     AuditQuery.DEFAULT_LIMIT));
             String next = page.next() == null ? null : "/console/audit?" + filters.queryString()
                     + (filters.queryString().isEmpty() ? "" : "&") + "cursor=" + page.next();
-            return html(200, ConsoleTemplates.audit(filters, ACTIONS, OUTCOMES, page.items().stream().map(EventRow::of).toList(), next, null)
+            return ConsolePages.html(200, ConsoleTemplates.audit(filters, ACTIONS, OUTCOMES, page.items().stream().map(EventRow::of).toList(), next, null)
                     .render());
         } catch (ProblemException invalid) {
-            return html(400, ConsoleTemplates.audit(filters, ACTIONS, OUTCOMES, List.of(), null, invalid.getMessage()).render());
+            return ConsolePages.html(400, ConsoleTemplates.audit(filters, ACTIONS, OUTCOMES, List.of(), null, invalid.getMessage()).render());
         }
     }
 
@@ -71,7 +72,7 @@ public class AuditPagesResource {
     public Response verify() {
         access.requireReviewer();
         VerifyResult result = verification.verify();
-        return html(200, ConsoleTemplates.verification(result.valid(), result.eventsChecked(),
+        return ConsolePages.html(200, ConsoleTemplates.verification(result.valid(), result.eventsChecked(),
                 result.lastCheckpoint() == null ? null : result.lastCheckpoint().seq(), result.unsignedEvents(),
                 result.firstBadSeq(), result.problem()).render());
     }
@@ -86,9 +87,5 @@ public class AuditPagesResource {
         return Response.ok(body, ExportFormat.MEDIA_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"berth-audit-" + Instant.now().getEpochSecond() + ".ndjson\"")
                 .build();
-    }
-
-    private static Response html(int status, String body) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body).build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.api.console.images;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.FormState;
 import dev.berth.api.console.session.ConsoleAccess;
@@ -87,8 +88,7 @@ public class ImagesResource {
 
     private Response page(int status, FormState form, String notice) {
         List<ImageView> images = views();
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.images(images, pulling(images), form, notice).render()).build();
+        return ConsolePages.html(status, ConsoleTemplates.images(images, pulling(images), form, notice));
     }
 
     private List<ImageView> views() {

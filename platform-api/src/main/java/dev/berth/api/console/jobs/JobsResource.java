@@ -1,5 +1,6 @@
 package dev.berth.api.console.jobs;
 
+import dev.berth.api.console.ConsolePages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +72,7 @@ public class JobsResource {
             }
         }
         List<String> states = Arrays.stream(JobState.values()).map(Enum::name).toList();
-        return html(200, ConsoleTemplates.jobs(ids, chosen, states, wanted == null ? "" : wanted, page, next, error).render());
+        return ConsolePages.html(200, ConsoleTemplates.jobs(ids, chosen, states, wanted == null ? "" : wanted, page, next, error).render());
     }
 
     @GET
@@ -89,7 +90,7 @@ public class JobsResource {
             decisions.add(new ConsoleTemplates.Rule(decision.path("rule").asText(), null, decision.path("detail").asText()));
         }
         String security = job.effectiveSecurity() == null || job.effectiveSecurity().isNull() ? null : pretty(job.effectiveSecurity());
-        return html(200, ConsoleTemplates.job(job, security, decisions, Math.max(job.attempts(), 1), LogTail.TAIL_BYTES / 1024).render());
+        return ConsolePages.html(200, ConsoleTemplates.job(job, security, decisions, Math.max(job.attempts(), 1), LogTail.TAIL_BYTES / 1024).render());
     }
 
     /** The output fragment the job page polls; answers {@link #STOP_POLLING} once the job is final. */
@@ -108,9 +109,9 @@ public class JobsResource {
         try {
             text = tail.of(job);
         } catch (ProblemException gone) {
-            return html(STOP_POLLING, ConsoleTemplates.logTail(gone.getMessage(), true).render());
+            return ConsolePages.html(STOP_POLLING, ConsoleTemplates.logTail(gone.getMessage(), true).render());
         }
-        return html(over ? STOP_POLLING : 200, ConsoleTemplates.logTail(text.isEmpty() ? "(no output yet)" : text, over).render());
+        return ConsolePages.html(over ? STOP_POLLING : 200, ConsoleTemplates.logTail(text.isEmpty() ? "(no output yet)" : text, over).render());
     }
 
     private static UUID jobId(String tenant, String id) {
@@ -127,9 +128,5 @@ public class JobsResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot show the job's effective security", e);
         }
-    }
-
-    private static Response html(int status, String body) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body).build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.api.console.overview;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.session.ConsoleAccess;
 import dev.berth.api.console.session.ConsoleSession;
@@ -54,7 +55,6 @@ public class OverviewResource {
                 .toList();
         long running = active.stream().filter(job -> job.state() != JobState.QUEUED).count();
         List<TenantBars> bars = all.stream().map(tenant -> TenantBars.of(usage.of(tenant.id()))).toList();
-        return Response.ok(ConsoleTemplates.overview(active, running, active.size() - running, bars).render(),
-                MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+        return ConsolePages.html(200, ConsoleTemplates.overview(active, running, active.size() - running, bars));
     }
 }

@@ -1,10 +1,10 @@
 package dev.berth.api.console.session;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.audit.denials.Denials;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsoleTemplates;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -22,15 +22,13 @@ public class ConsoleErrorPages {
 
     @ServerExceptionMapper
     public Response missing(ConsoleNotFound e) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.missing(e.getMessage()).render()).build();
+        return ConsolePages.html(404, ConsoleTemplates.missing(e.getMessage()));
     }
 
     /** Recorded like a refused API call, so the audit log shows console probing too. */
     @ServerExceptionMapper
     public Response denied(ConsoleDenied e) {
         denials.forbidden(e.getMessage());
-        return Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.forbidden(e.getMessage(), e.viewer().roleList()).render()).build();
+        return ConsolePages.html(403, ConsoleTemplates.forbidden(e.getMessage(), e.viewer().roleList()));
     }
 }

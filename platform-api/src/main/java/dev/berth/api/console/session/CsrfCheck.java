@@ -1,9 +1,9 @@
 package dev.berth.api.console.session;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.console.ConsoleTemplates;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,8 +30,7 @@ public class CsrfCheck {
         if (cookie != null && field instanceof String given && same(cookie.getValue(), given)) {
             return null;
         }
-        return Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.expired().render()).build();
+        return ConsolePages.html(403, ConsoleTemplates.expired());
     }
 
     private static boolean same(String a, String b) {

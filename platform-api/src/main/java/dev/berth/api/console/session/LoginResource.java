@@ -1,5 +1,6 @@
 package dev.berth.api.console.session;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.console.ConsoleTemplates;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +41,7 @@ public class LoginResource {
         if (!login.active() || session.viewer().signedIn()) {
             return Response.seeOther(HOME).build();
         }
-        return Response.ok(ConsoleTemplates.login(null).render(), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+        return ConsolePages.html(200, ConsoleTemplates.login(null));
     }
 
     @POST
@@ -79,7 +80,6 @@ public class LoginResource {
     }
 
     private static Response refused(String message) {
-        return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.login(message).render()).build();
+        return ConsolePages.html(401, ConsoleTemplates.login(message));
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.api.console.tenants;
 
+import dev.berth.api.console.ConsolePages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -157,9 +158,7 @@ public class TenantDetailResource {
     }
 
     private Response page(int status, String tenant, String saved, FormState quota, FormState policy, String sample, String memberError) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.tenant(tenant, saved, quota, QuotaForm.FIELDS, policy, sample, members(tenant, memberError)).render())
-                .build();
+        return ConsolePages.html(status, ConsoleTemplates.tenant(tenant, saved, quota, QuotaForm.FIELDS, policy, sample, members(tenant, memberError)));
     }
 
     private Members members(String tenant, String error) {

@@ -1,5 +1,6 @@
 package dev.berth.api.console.tenants;
 
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.audit.denials.Denials;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.FormState;
@@ -65,7 +66,6 @@ public class TenantsResource {
     }
 
     private Response page(int status, FormState form, String created) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(ConsoleTemplates.tenants(listing.all(), form, created).render()).build();
+        return ConsolePages.html(status, ConsoleTemplates.tenants(listing.all(), form, created));
     }
 }
