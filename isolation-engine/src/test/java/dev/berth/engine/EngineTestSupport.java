@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
+import dev.berth.engine.image.DirectoryImageStore;
+import dev.berth.engine.image.ImageLibrary;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.ExecutionPlan;
@@ -18,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +71,18 @@ abstract class EngineTestSupport {
     }
 
     static JobRequest shell(String script) {
-        return new JobRequest("busybox", List.of("sh", "-c", script), null, null, null, null, null, null, null, null, null);
+        return shellIn("busybox", script);
+    }
+
+    /** A shell script run in the named image. */
+    static JobRequest shellIn(String image, String script) {
+        return new JobRequest(image, List.of("sh", "-c", script), null, null, null, null, null, null, null, null, null);
+    }
+
+    /** An image store under this test's directory, with the test images built in and the given plain-HTTP registries. */
+    ImageLibrary imageLibrary(Set<String> plainHttpRegistries, long maxImageBytes) throws IOException {
+        return ImageLibrary.open(new ImageLibrary.Settings(temp.resolve("store"), Path.of("/usr/bin/skopeo"), plainHttpRegistries,
+                maxImageBytes, Duration.ofMinutes(2), Optional.empty()), new DirectoryImageStore(TestImages.directory()));
     }
 
     static JobRequest shell(String script, ResourceRequest resources, Integer timeoutSeconds) {

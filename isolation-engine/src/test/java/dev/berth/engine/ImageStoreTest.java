@@ -2,20 +2,17 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.GarbageReport;
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.PreparedImage;
 import dev.berth.engine.testing.TestLayers;
 import dev.berth.engine.testing.TestLayers.Layer;
-import dev.berth.policy.JobRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +31,7 @@ class ImageStoreTest extends EngineTestSupport {
 
     @BeforeEach
     void library() throws IOException {
-        library = ImageLibrary.open(new ImageLibrary.Settings(temp.resolve("store"), Path.of("/usr/bin/skopeo"), Set.of(),
-                MAX_IMAGE_BYTES, Duration.ofMinutes(2), Optional.empty()), new DirectoryImageStore(TestImages.directory()));
+        library = imageLibrary(Set.of(), MAX_IMAGE_BYTES);
         engine.close();
         engine = IsolationEngine.create(config, library);
         busybox = TestLayers.tarOf(Path.of("/var/lib/berth/images/busybox/rootfs"));
@@ -53,8 +49,8 @@ class ImageStoreTest extends EngineTestSupport {
         Path shared = library.resolve("imported@" + first.digest()).orElseThrow().rootfs();
         assertThat(library.resolve("other-name@" + first.digest()).orElseThrow().rootfs()).isEqualTo(shared);
 
-        Finished one = run(plan(job("imported@" + first.digest(), "echo ran; touch /bin/x 2>&1 || true"), 1));
-        Finished two = run(plan(job("imported@" + first.digest(), "ls /bin/x 2>&1 || echo absent"), 2));
+        Finished one = run(plan(shellIn("imported@" + first.digest(), "echo ran; touch /bin/x 2>&1 || true"), 1));
+        Finished two = run(plan(shellIn("imported@" + first.digest(), "ls /bin/x 2>&1 || echo absent"), 2));
 
         assertThat(one.outcome().imageDigest()).isEqualTo(first.digest());
         assertThat(one.stdout()).startsWith("ran\n").contains("Read-only file system");
@@ -73,7 +69,7 @@ class ImageStoreTest extends EngineTestSupport {
         assertThat(report.blobsRemoved()).isEqualTo(3);
         assertThat(rootFilesystems()).containsExactly(kept.digest().substring(7));
         assertThat(library.resolve("x@" + unused.digest())).isEmpty();
-        assertThat(run(plan(job("kept@" + kept.digest(), "echo still runs"), 1)).stdout()).isEqualTo("still runs\n");
+        assertThat(run(plan(shellIn("kept@" + kept.digest(), "echo still runs"), 1)).stdout()).isEqualTo("still runs\n");
         assertThat(library.collectGarbage(Set.of(), Duration.ofHours(1)).blobsRemoved())
                 .as("nothing younger than the grace period goes, so an image being pulled is never collected").isZero();
     }
@@ -84,7 +80,4 @@ class ImageStoreTest extends EngineTestSupport {
         }
     }
 
-    private static JobRequest job(String image, String script) {
-        return new JobRequest(image, List.of("sh", "-c", script), null, null, null, null, null, null, null, null, null);
-    }
 }

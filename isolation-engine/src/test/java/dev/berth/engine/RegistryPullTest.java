@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.engine.image.BlobCorruptException;
-import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.OciLayout;
 import dev.berth.engine.image.PreparedImage;
@@ -14,19 +13,14 @@ import dev.berth.engine.testing.TestImageBuilder.Platform;
 import dev.berth.engine.testing.TestLayers;
 import dev.berth.engine.testing.TestLayers.Layer;
 import dev.berth.engine.testing.TestRegistry;
-import dev.berth.policy.JobRequest;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +45,7 @@ class RegistryPullTest extends EngineTestSupport {
     @BeforeEach
     void registryAndLibrary() throws Exception {
         registry = TestRegistry.start(temp.resolve("registry"));
-        library = library(Set.of(registry.host()));
+        library = imageLibrary(Set.of(registry.host()), MAX_IMAGE_BYTES);
         engine.close();
         engine = IsolationEngine.create(config, library);
         builder = new TestImageBuilder(temp.resolve("build"));
@@ -84,7 +78,7 @@ class RegistryPullTest extends EngineTestSupport {
         for (String layer : builder.layerDigests(manifest)) {
             assertThat(registry.blobDownloads("team/app", layer)).as("downloads of layer " + layer).isEqualTo(1);
         }
-        Finished job = run(plan(job(registry.host() + "/team/app:1.0@" + first.digest(), "cat /etc/greeting"), 1));
+        Finished job = run(plan(shellIn(registry.host() + "/team/app:1.0@" + first.digest(), "cat /etc/greeting"), 1));
         assertThat(job.outcome().succeeded()).as(job.stderr()).isTrue();
         assertThat(job.stdout()).isEqualTo("hello from the registry\n");
         assertThat(job.outcome().imageDigest()).isEqualTo(first.digest());
@@ -103,7 +97,7 @@ class RegistryPullTest extends EngineTestSupport {
 
         assertThat(byTag.digest()).isEqualTo(amd.digest());
         assertThat(byDigest.digest()).isEqualTo(amd.digest());
-        assertThat(run(plan(job("multi@" + byTag.digest(), "cat /arch"), 1)).stdout()).isEqualTo("amd64\n");
+        assertThat(run(plan(shellIn("multi@" + byTag.digest(), "cat /arch"), 1)).stdout()).isEqualTo("amd64\n");
         assertThatThrownBy(() -> library.pull(registry.host() + "/team/multi@sha256:" + "0".repeat(64), update -> { }))
                 .hasMessageContaining("skopeo inspect failed");
     }
@@ -119,10 +113,10 @@ class RegistryPullTest extends EngineTestSupport {
             builder.push("1", guarded.host() + "/team/guarded:1");
             int tokensBefore = guarded.tokensIssued();
 
-            PreparedImage image = library(Set.of(guarded.host())).pull(guarded.host() + "/team/guarded:1", update -> { });
+            PreparedImage image = imageLibrary(Set.of(guarded.host()), MAX_IMAGE_BYTES).pull(guarded.host() + "/team/guarded:1", update -> { });
 
             assertThat(guarded.tokensIssued()).as("the pull asked the token service").isGreaterThan(tokensBefore);
-            assertThat(run(plan(job("guarded@" + image.digest(), "cat /door"), 1)).stdout()).isEqualTo("opened with a token\n");
+            assertThat(run(plan(shellIn("guarded@" + image.digest(), "cat /door"), 1)).stdout()).isEqualTo("opened with a token\n");
         }
     }
 
@@ -131,7 +125,7 @@ class RegistryPullTest extends EngineTestSupport {
         builder.tag("1", builder.image("linux", "amd64", List.of(busybox)), false);
         builder.push("1", registry.host() + "/team/plain:1");
 
-        ImageLibrary strict = library(Set.of());
+        ImageLibrary strict = imageLibrary(Set.of(), MAX_IMAGE_BYTES);
 
         assertThatThrownBy(() -> strict.pull(registry.host() + "/team/plain:1", update -> { }))
                 .hasMessageContaining("HTTP response to HTTPS client");
@@ -150,7 +144,7 @@ class RegistryPullTest extends EngineTestSupport {
 
         assertThat(imported.digest()).isEqualTo(manifest.digest());
         assertThat(imported.transferredBytes()).isEqualTo(Files.size(archive));
-        assertThat(run(plan(job("archived@" + imported.digest(), "cat /origin"), 1)).stdout()).isEqualTo("archive\n");
+        assertThat(run(plan(shellIn("archived@" + imported.digest(), "cat /origin"), 1)).stdout()).isEqualTo("archive\n");
     }
 
     @Test
@@ -164,7 +158,7 @@ class RegistryPullTest extends EngineTestSupport {
         byte[] tampered = Files.readAllBytes(blob);
         tampered[tampered.length / 2] ^= 1;
         Files.write(blob, tampered);
-        deleteTree(temp.resolve("store/rootfs").resolve(image.digest().substring(7)));
+        TestImages.deleteTree(temp.resolve("store/rootfs").resolve(image.digest().substring(7)));
 
         assertThatThrownBy(() -> library.pull(registry.host() + "/team/fragile:1", update -> { }))
                 .isInstanceOf(BlobCorruptException.class).hasMessageContaining(layer).hasMessageContaining("pull or import it again");
@@ -172,7 +166,7 @@ class RegistryPullTest extends EngineTestSupport {
 
         PreparedImage healed = library.pull(registry.host() + "/team/fragile:1", update -> { });
         assertThat(healed.transferredBytes()).isEqualTo(healed.sizeBytes());
-        assertThat(run(plan(job("fragile@" + healed.digest(), "echo healed"), 1)).stdout()).isEqualTo("healed\n");
+        assertThat(run(plan(shellIn("fragile@" + healed.digest(), "echo healed"), 1)).stdout()).isEqualTo("healed\n");
     }
 
     @Test
@@ -208,20 +202,5 @@ class RegistryPullTest extends EngineTestSupport {
     private record Hostile(String name, byte[] layer, String reason) {
     }
 
-    private ImageLibrary library(Set<String> plainHttp) throws IOException {
-        return ImageLibrary.open(new ImageLibrary.Settings(temp.resolve("store"), Path.of("/usr/bin/skopeo"), plainHttp,
-                MAX_IMAGE_BYTES, Duration.ofMinutes(2), Optional.empty()), new DirectoryImageStore(TestImages.directory()));
-    }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
-    private static JobRequest job(String image, String script) {
-        return new JobRequest(image, List.of("sh", "-c", script), null, null, null, null, null, null, null, null, null);
-    }
 }

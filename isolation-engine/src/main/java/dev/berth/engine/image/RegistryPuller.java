@@ -43,18 +43,15 @@ final class RegistryPuller {
         String separator = parsed.digest() != null ? "@" : ":";
         byte[] raw = skopeo.rawManifest(parsed.repository() + separator + target, plainHttp);
         String rawDigest = Digests.of(OciLayout.sha256().digest(raw));
-        if (parsed.digest() != null && !parsed.digest().equals(rawDigest)) {
-            throw new BlobCorruptException(parsed.digest(), "was served by the registry as content with digest " + rawDigest);
+        if (parsed.digest() != null) {
+            checkServed(raw, parsed.digest());
         }
         JsonNode manifest = mapper.readTree(raw);
         String instance = rawDigest;
         if (LISTS.contains(mediaType(manifest))) {
             instance = amd64Instance(reference, manifest);
             raw = skopeo.rawManifest(parsed.repository() + "@" + instance, plainHttp);
-            String served = Digests.of(OciLayout.sha256().digest(raw));
-            if (!served.equals(instance)) {
-                throw new BlobCorruptException(instance, "was served by the registry as content with digest " + served);
-            }
+            checkServed(raw, instance);
             manifest = mapper.readTree(raw);
         }
         if (!MANIFESTS.contains(mediaType(manifest))) {
@@ -91,6 +88,14 @@ final class RegistryPuller {
 
     /** The stored manifest, the registry's manifest for linux/amd64, and the layer bytes fetched. */
     record Pulled(String digest, String sourceDigest, long transferredBytes) {
+    }
+
+    /** A manifest asked for by digest must hash to that digest, whatever the registry says. */
+    private static void checkServed(byte[] raw, String expected) throws BlobCorruptException {
+        String served = Digests.of(OciLayout.sha256().digest(raw));
+        if (!served.equals(expected)) {
+            throw new BlobCorruptException(expected, "was served by the registry as content with digest " + served);
+        }
     }
 
     private static String amd64Instance(String reference, JsonNode list) throws ImageFormatException {
