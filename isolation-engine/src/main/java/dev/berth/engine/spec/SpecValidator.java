@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Last line of defence before a spec reaches the runtime: whatever the generators did, a spec
- * that breaks a security invariant is never written. It reads only the spec, so a generator bug
- * cannot also blind the check.
+ * that breaks a security invariant is never written. It reads the finished spec, not the plan it
+ * came from, so what it checks is exactly what the runtime would get.
  */
 final class SpecValidator {
 
