@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.policy.ExecutionPlan;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The job's process: command, environment, non-root user, capabilities, rlimits, no_new_privileges. */
 final class ProcessGenerator implements SpecGenerator {
 
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final String[] CAPABILITY_SETS = {"bounding", "effective", "permitted", "inheritable", "ambient"};
+    static final List<String> CAPABILITY_SETS = List.of("bounding", "effective", "permitted", "inheritable", "ambient");
 
     @Override
     public void generate(BundleContext context, ObjectNode spec) {

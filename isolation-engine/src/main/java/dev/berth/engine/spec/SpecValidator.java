@@ -2,62 +2,137 @@ package dev.berth.engine.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.policy.PlatformCeilings;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Last line of defence before a spec reaches the runtime: whatever the generators did, a spec
- * that breaks a security invariant is never written.
+ * that breaks a security invariant is never written. It reads the finished spec, not the plan it
+ * came from, so what it checks is exactly what the runtime would get.
  */
 final class SpecValidator {
+
+    /** A classic BPF instruction is 8 bytes; anything else is not a program crun can load. */
+    private static final int BPF_INSTRUCTION_BYTES = 8;
 
     private SpecValidator() {
     }
 
     static void validate(ObjectNode spec) {
-        List<String> problems = new ArrayList<>();
-        JsonNode process = spec.path("process");
-        if (process.path("user").path("uid").asLong(0) == 0 || process.path("user").path("gid").asLong(0) == 0) {
-            problems.add("the job would run as uid or gid 0 inside the container");
+        List<SpecProblem> problems = problems(spec);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("refusing to write an unsafe OCI spec (a bug in the engine's spec generators, not in the job; "
+                    + "nothing ran): " + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; ")));
+        }
+    }
+
+    /** Every invariant the spec breaks; empty when it is safe to hand to the runtime. */
+    static List<SpecProblem> problems(JsonNode spec) {
+        List<SpecProblem> problems = new ArrayList<>();
+        checkProcess(spec.path("process"), problems);
+        checkSeccomp(spec, problems);
+        checkNamespaces(spec.path("linux"), problems);
+        IdMapRules.check(spec.path("linux"), problems);
+        FilesystemRules.check(spec, problems);
+        LimitRules.check(spec, problems);
+        checkStartGate(spec, problems);
+        return problems;
+    }
+
+    private static void checkProcess(JsonNode process, List<SpecProblem> problems) {
+        JsonNode user = process.path("user");
+        if (user.path("uid").asLong(0) == 0) {
+            problems.add(new SpecProblem("user.non-root", "the job would run as uid 0 inside the container, the service user on the host"));
+        }
+        if (user.path("gid").asLong(0) == 0) {
+            problems.add(new SpecProblem("group.non-root", "the job would run as gid 0 inside the container, the service user's group on the host"));
+        }
+        for (JsonNode gid : user.path("additionalGids")) {
+            if (gid.asLong(0) == 0) {
+                problems.add(new SpecProblem("group.non-root", "the job would hold supplementary group 0, the service user's group on the host"));
+            }
         }
         if (!process.path("noNewPrivileges").asBoolean(false)) {
-            problems.add("no_new_privileges is off");
+            problems.add(new SpecProblem("privileges.no-new", "no_new_privileges is off: a setuid or file-capability program could gain privileges"));
         }
-        for (JsonNode set : process.path("capabilities")) {
-            for (JsonNode capability : set) {
-                if (!capability.asText().equals("CAP_NET_BIND_SERVICE")) {
-                    problems.add("capability " + capability.asText() + " is never granted");
+        for (String set : ProcessGenerator.CAPABILITY_SETS) {
+            JsonNode capabilities = process.path("capabilities").path(set);
+            if (!capabilities.isArray()) {
+                problems.add(new SpecProblem("capabilities.ceiling", "the " + set
+                        + " capability set is missing: the runtime would leave it as it found it instead of empty"));
+            }
+            for (JsonNode capability : capabilities) {
+                if (!isGrantable(capability.asText())) {
+                    problems.add(new SpecProblem("capabilities.ceiling", "capability " + capability.asText() + " in the " + set
+                            + " set is never granted; jobs hold at most CAP_" + String.join(", CAP_", new TreeSet<>(PlatformCeilings.GRANTABLE_CAPABILITIES))));
                 }
             }
         }
-        if (!spec.path("annotations").has(SeccompGenerator.BPF_ANNOTATION)
-                && !spec.path("linux").path("seccomp").path("defaultAction").asText().equals("SCMP_ACT_ERRNO")) {
-            problems.add("seccomp is not default-deny");
-        }
-        if (!spec.path("root").path("readonly").asBoolean(false)) {
-            problems.add("the root filesystem is writable");
-        }
-        Set<String> namespaces = new HashSet<>();
-        spec.path("linux").path("namespaces").forEach(ns -> {
-            namespaces.add(ns.path("type").asText());
-            if (ns.has("path")) {
-                problems.add("namespace " + ns.path("type").asText() + " joins an existing one at " + ns.path("path").asText());
+    }
+
+    private static boolean isGrantable(String capability) {
+        return capability.startsWith("CAP_") && PlatformCeilings.GRANTABLE_CAPABILITIES.contains(capability.substring("CAP_".length()));
+    }
+
+    /** crun loads a precompiled program from the annotation in place of the JSON form. */
+    private static void checkSeccomp(JsonNode spec, List<SpecProblem> problems) {
+        JsonNode program = spec.path("annotations").path(SeccompGenerator.BPF_ANNOTATION);
+        if (!program.isMissingNode()) {
+            if (!isBpfProgram(program.asText())) {
+                problems.add(new SpecProblem("seccomp.default-deny", "annotation " + SeccompGenerator.BPF_ANNOTATION
+                        + " does not hold a BPF program (base64 of whole " + BPF_INSTRUCTION_BYTES + "-byte instructions)"));
             }
-        });
-        if (!namespaces.containsAll(NamespaceGenerator.NAMESPACES)) {
-            problems.add("missing namespaces: expected " + NamespaceGenerator.NAMESPACES + ", got " + namespaces);
+            return;
         }
-        for (String kind : List.of("uid", "gid")) {
-            for (JsonNode mapping : spec.path("linux").path(kind + "Mappings")) {
-                if (mapping.path("hostID").asLong() == 0) {
-                    problems.add("host " + kind + " 0 is mapped into the container");
+        JsonNode seccomp = spec.path("linux").path("seccomp");
+        if (seccomp.isMissingNode()) {
+            problems.add(new SpecProblem("seccomp.default-deny", "the spec has no seccomp filter: every system call would be allowed"));
+        } else if (!seccomp.path("defaultAction").asText().equals("SCMP_ACT_ERRNO")) {
+            problems.add(new SpecProblem("seccomp.default-deny", "seccomp's default action is " + seccomp.path("defaultAction").asText("unset")
+                    + ", not SCMP_ACT_ERRNO: system calls off the allow-list would not be refused"));
+        }
+    }
+
+    private static boolean isBpfProgram(String base64) {
+        try {
+            byte[] program = Base64.getDecoder().decode(base64);
+            return program.length > 0 && program.length % BPF_INSTRUCTION_BYTES == 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void checkNamespaces(JsonNode linux, List<SpecProblem> problems) {
+        Set<String> present = new TreeSet<>();
+        for (JsonNode namespace : linux.path("namespaces")) {
+            present.add(namespace.path("type").asText());
+            if (namespace.has("path")) {
+                problems.add(new SpecProblem("namespaces.fresh", "namespace " + namespace.path("type").asText()
+                        + " joins an existing one at " + namespace.path("path").asText()));
+            }
+        }
+        Set<String> missing = new TreeSet<>(NamespaceGenerator.NAMESPACES);
+        missing.removeAll(present);
+        if (!missing.isEmpty()) {
+            problems.add(new SpecProblem("namespaces.required", "missing namespaces " + missing
+                    + ": the job would share them with the host; every job needs fresh " + NamespaceGenerator.NAMESPACES));
+        }
+    }
+
+    private static void checkStartGate(JsonNode spec, List<SpecProblem> problems) {
+        for (JsonNode hook : spec.path("hooks").path("createRuntime")) {
+            for (JsonNode arg : hook.path("args")) {
+                if (arg.asText().equals(StartGateGenerator.HOOK_NAME)) {
+                    return;
                 }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("refusing to write an unsafe OCI spec: " + String.join("; ", problems));
-        }
+        problems.add(new SpecProblem("start-gate", "no createRuntime hook " + StartGateGenerator.HOOK_NAME
+                + ": the job's program would run before the engine saw its limits in the kernel"));
     }
 }

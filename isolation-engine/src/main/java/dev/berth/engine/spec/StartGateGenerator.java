@@ -13,6 +13,8 @@ public final class StartGateGenerator implements SpecGenerator {
 
     public static final String GO = "go";
     static final int TIMEOUT_SECONDS = 30;
+    /** The hook's $0, by which the validator recognises the gate among a spec's hooks. */
+    static final String HOOK_NAME = "berth-start-gate";
     /**
      * The state goes out as one line; the verdict comes back as one line. Shell builtins only, since
      * every process the hook forks delays the job's start.
@@ -25,7 +27,7 @@ public final class StartGateGenerator implements SpecGenerator {
         ObjectNode hook = hooks.addObject();
         hook.put("path", "/bin/sh");
         ArrayNode args = hook.putArray("args");
-        args.add("sh").add("-c").add(SCRIPT).add("berth-start-gate")
+        args.add("sh").add("-c").add(SCRIPT).add(HOOK_NAME)
                 .add(context.gate().stateFifo().toString())
                 .add(context.gate().verdictFifo().toString());
         hook.put("timeout", TIMEOUT_SECONDS);
