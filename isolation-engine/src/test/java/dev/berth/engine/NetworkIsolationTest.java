@@ -2,18 +2,19 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Network "none": loopback only; neither the host's loopback nor its other addresses are reachable. */
+/** Network "none": loopback only; neither the host's loopback nor its other addresses are reachable, over IPv4 or IPv6. */
 class NetworkIsolationTest extends EngineTestSupport {
 
     @Test
@@ -25,11 +26,20 @@ class NetworkIsolationTest extends EngineTestSupport {
 
     @Test
     void thePlatformsPortsAreUnreachable() throws Exception {
+        List<String> addresses = hostAddresses();
+        String family = addresses.stream().anyMatch(address -> address.contains(":"))
+                ? "the host has IPv6, so its IPv6 addresses are tried too" : "the host has no IPv6 address, so IPv4 alone is tried";
         try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
-            server.setSoTimeout(200);
+            // The wildcard address listens on IPv6 and IPv4 where the host has IPv6, on IPv4 where not.
+            server.bind(new InetSocketAddress(0));
             int port = server.getLocalPort();
-            List<String> addresses = hostAddresses();
+            server.setSoTimeout(2000);
+            for (String address : addresses) {
+                try (Socket fromTheHost = new Socket()) {
+                    fromTheHost.connect(new InetSocketAddress(address, port), 2000);
+                    server.accept().close();
+                }
+            }
             StringBuilder script = new StringBuilder();
             for (String address : addresses) {
                 script.append("if nc -w 2 ").append(address).append(' ').append(port)
@@ -39,7 +49,9 @@ class NetworkIsolationTest extends EngineTestSupport {
             Finished finished = run(plan(shell(script.toString()), 1));
 
             assertThat(finished.stderr()).contains("nc: ");
-            assertThat(finished.stdout().lines()).hasSize(addresses.size()).containsOnly("unreachable");
+            assertThat(finished.stdout().lines()).as("%s; tried %s, each reachable from the host", family, addresses)
+                    .hasSize(addresses.size()).containsOnly("unreachable");
+            server.setSoTimeout(200);
             try {
                 server.accept().close();
                 throw new AssertionError("a job connected to a port on the host");
@@ -49,12 +61,18 @@ class NetworkIsolationTest extends EngineTestSupport {
         }
     }
 
+    /**
+     * The host's loopback and every address of its interfaces; IPv6 link-local addresses are left
+     * out because they name an interface (fe80::1%eth0) that no job has.
+     */
     private static List<String> hostAddresses() throws Exception {
         List<String> addresses = new ArrayList<>(List.of("127.0.0.1"));
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
-                    addresses.add(address.getHostAddress());
+                boolean linkLocal = address instanceof Inet6Address && address.isLinkLocalAddress();
+                String literal = address.getHostAddress().replaceFirst("%.*", "");
+                if (!linkLocal && !addresses.contains(literal)) {
+                    addresses.add(literal);
                 }
             }
         }
