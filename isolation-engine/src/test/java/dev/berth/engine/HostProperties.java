@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * JVM's user, outside any container, with no Berth code in the way. Machines of one kind differ
  * (an i386 entry that faults, a kernel built without /proc/kcore or kexec, cgroup v1 or v2), so a
  * test first learns what the host does without Berth and then asserts the strongest thing Berth
- * must add to it. Each fact is established once per test JVM.
+ * must add to it. Facts that take a process to establish are established once per test JVM.
  */
 final class HostProperties {
 
@@ -28,6 +28,7 @@ final class HostProperties {
      */
     private static final Set<String> HARMLESS_ON_HOST = Set.of("i386_syscall", "x32_syscall");
     private static final Map<String, EscapeProbe.Verdict> PROBED = new ConcurrentHashMap<>();
+    private static List<String> freshInterfaces;
 
     private HostProperties() {
     }
@@ -68,6 +69,23 @@ final class HostProperties {
         }
     }
 
+    /**
+     * The interfaces a new network namespace gets on this host, made with util-linux unshare in a
+     * user namespace of the test JVM's user: loopback, plus the fallback tunnels (sit0, tunl0,
+     * ...) of tunnel drivers built into the host's kernel.
+     */
+    static synchronized List<String> freshNetworkNamespaceInterfaces() {
+        if (freshInterfaces == null) {
+            freshInterfaces = interfaceNames(run(List.of("unshare", "--user", "--net", "cat", "/proc/net/dev"), "a fresh network namespace"));
+        }
+        return freshInterfaces;
+    }
+
+    /** The interface names of a /proc/net/dev listing. */
+    static List<String> interfaceNames(String procNetDev) {
+        return procNetDev.lines().skip(2).map(line -> line.substring(0, line.indexOf(':')).strip()).toList();
+    }
+
     private static EscapeProbe.Verdict probed(String check) {
         if (!HARMLESS_ON_HOST.contains(check)) {
             throw new IllegalArgumentException(check + " changes the host when it succeeds; only " + HARMLESS_ON_HOST + " run on the host");
@@ -76,19 +94,25 @@ final class HostProperties {
     }
 
     private static EscapeProbe.Verdict runOnHost(String check) {
+        String output = run(List.of(TestImages.probeBinary().toString(), check), "the escape probe's " + check);
+        return EscapeProbe.parse(output, List.of(check)).get(check);
+    }
+
+    /** Runs a command on the host as this JVM's user and returns its output; anything but exit 0 fails with that output. */
+    private static String run(List<String> command, String what) {
         try {
-            Process probe = new ProcessBuilder(TestImages.probeBinary().toString(), check).redirectErrorStream(true).start();
-            String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!probe.waitFor(30, TimeUnit.SECONDS) || probe.exitValue() != 0) {
-                probe.destroyForcibly();
-                throw new IllegalStateException("the escape probe failed on the host for " + check + ": " + output);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(what + " failed on the host (" + String.join(" ", command) + "): " + output);
             }
-            return EscapeProbe.parse(output, List.of(check)).get(check);
+            return output;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run the escape probe on the host: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot run " + what + " on the host (" + String.join(" ", command) + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the escape probe ran on the host", e);
+            throw new IllegalStateException("interrupted while " + what + " ran on the host", e);
         }
     }
 }

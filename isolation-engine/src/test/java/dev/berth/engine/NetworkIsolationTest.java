@@ -18,10 +18,17 @@ import org.junit.jupiter.api.Test;
 class NetworkIsolationTest extends EngineTestSupport {
 
     @Test
-    void onlyLoopbackExists() throws Exception {
-        Finished finished = run(plan(shell("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"), 1));
+    void onlyLoopbackIsUp() throws Exception {
+        List<String> fresh = HostProperties.freshNetworkNamespaceInterfaces();
+        Finished finished = run(plan(shell("cat /proc/net/dev; echo --; for i in /sys/class/net/*; do echo ${i##*/} $(cat $i/flags); done"), 1));
 
-        assertThat(finished.stdout().lines()).containsExactly("lo");
+        String[] parts = finished.stdout().split("--\n");
+        assertThat(HostProperties.interfaceNames(parts[0])).as("a fresh network namespace on this host has %s", fresh)
+                .containsExactlyInAnyOrderElementsOf(fresh).contains("lo");
+        List<String[]> flags = parts[1].lines().map(line -> line.split(" ")).toList();
+        assertThat(flags).extracting(fields -> fields[0]).as("/sys/class/net in the job").containsExactlyInAnyOrderElementsOf(fresh);
+        // IFF_UP is bit 0 of the flags: the fallback tunnels some kernels add to every namespace stay down.
+        assertThat(flags).allSatisfy(fields -> assertThat(Integer.decode(fields[1]) & 1).as("%s up", fields[0]).isEqualTo(fields[0].equals("lo") ? 1 : 0));
     }
 
     @Test
