@@ -21,6 +21,7 @@ class CapabilitiesTest extends EngineTestSupport {
     void privilegedOperationsAreRefused() throws Exception {
         List<String> checks = List.of("setuid_root", "sethostname", "mknod_block", "mknod_char", "chroot");
         Finished finished = run(plan(EscapeProbe.request(checks), 1));
-        EscapeProbe.assertAllRefused(finished, checks);
+        EscapeProbe.assertAnswers(finished, EscapeProbe.each(checks, EscapeProbe.Expectation.denied(
+                "without CAP_SETUID, CAP_SYS_ADMIN, CAP_MKNOD and CAP_SYS_CHROOT the kernel (or, first, the filter) answers EPERM on every host", "EPERM")));
     }
 }

@@ -44,7 +44,7 @@ class RuncRuntimeTest extends EngineTestSupport {
     void theJsonSeccompProfileRefusesWhatInvariantFourForbids() throws Exception {
         Finished finished = run(plan(EscapeProbe.request(SeccompTest.INVARIANT_FOUR), 1));
 
-        EscapeProbe.assertAllRefused(finished, SeccompTest.INVARIANT_FOUR);
+        EscapeProbe.assertAnswers(finished, SeccompTest.invariantFourRefusedByTheFilter());
     }
 
     @Test

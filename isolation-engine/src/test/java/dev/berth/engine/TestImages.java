@@ -19,6 +19,7 @@ final class TestImages {
 
     static final String PROBE_IMAGE = "probe";
     static final String PROBE = "/probe/escape-probe";
+    private static final Path PROBE_BINARY = Path.of("target", "test-classes", "probe", "escape-probe").toAbsolutePath();
     private static final Path HOST_IMAGES = Path.of("/var/lib/berth/images");
     private static Path directory;
 
@@ -41,10 +42,7 @@ final class TestImages {
         if (!Files.isDirectory(busybox.resolve("rootfs"))) {
             throw new IllegalStateException(busybox + " is missing: prepare the host with scripts/host-setup.sh as root (./berth test does it)");
         }
-        Path probeBinary = Path.of("target", "test-classes", "probe", "escape-probe");
-        if (!Files.isExecutable(probeBinary)) {
-            throw new IllegalStateException(probeBinary + " is missing: run the tests through Maven, which builds it with gcc -static");
-        }
+        Path probeBinary = probeBinary();
         deleteTree(dir);
         Files.createDirectories(dir);
         Files.createSymbolicLink(dir.resolve("busybox"), busybox);
@@ -55,6 +53,14 @@ final class TestImages {
         Files.copy(probeBinary, target);
         Files.writeString(probe.resolve("digest"), "sha256:" + sha256(Files.readAllBytes(target)) + "\n");
         return dir;
+    }
+
+    /** The probe as the Maven build left it: copied into the probe image, and run on the host itself by HostProperties. */
+    static Path probeBinary() {
+        if (!Files.isExecutable(PROBE_BINARY)) {
+            throw new IllegalStateException(PROBE_BINARY + " is missing: run the tests through Maven, which builds it with gcc -static");
+        }
+        return PROBE_BINARY;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
