@@ -9,6 +9,7 @@ import dev.berth.policy.JobRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -49,6 +50,16 @@ class MountinfoTest extends EngineTestSupport {
     @Test
     void aJobFromATestImageSeesNoHostPath() throws Exception {
         assertNoHostPath(run(plan(scriptIn(TestImages.PROBE_IMAGE, "/tmp"), 2)), TestImages.directory().resolve(TestImages.PROBE_IMAGE + "/rootfs").toRealPath());
+    }
+
+    @Test
+    void aJobUnderRuncSeesNoHostPathEither() throws Exception {
+        engine.close();
+        config = new EngineConfig(RuncRuntimeTest.RUNC, temp.resolve("runc-engine"), TestImages.directory(), CGROUP_PARENT, 1024 * 1024, Duration.ofSeconds(2));
+        engine = IsolationEngine.create(config);
+        assertThat(engine.runtimeVersion()).startsWith("runc");
+
+        assertNoHostPath(run(plan(scriptIn("busybox", "/work"), 1)), BUILT_IN_IMAGES.resolve("busybox/rootfs").toRealPath());
     }
 
     private static JobRequest scriptIn(String image, String workingDir) {
