@@ -36,7 +36,8 @@ class MountinfoTest extends EngineTestSupport {
         ImageLibrary library = imageLibrary(Set.of(), 64L << 20);
         engine.close();
         engine = IsolationEngine.create(config, library);
-        PreparedImage stored = library.importRootfsTar(new ByteArrayInputStream(TestLayers.tarOf(BUILT_IN_IMAGES.resolve("busybox/rootfs"))));
+        byte[] busybox = TestLayers.tarOf(BUILT_IN_IMAGES.resolve("busybox/rootfs"));
+        PreparedImage stored = library.importRootfsTar(new ByteArrayInputStream(busybox));
         String image = "stored@" + stored.digest();
 
         assertNoHostPath(run(plan(scriptIn(image, "/tmp"), 1)), library.resolve(image).orElseThrow().rootfs());
@@ -49,13 +50,16 @@ class MountinfoTest extends EngineTestSupport {
 
     @Test
     void aJobFromATestImageSeesNoHostPath() throws Exception {
-        assertNoHostPath(run(plan(scriptIn(TestImages.PROBE_IMAGE, "/tmp"), 2)), TestImages.directory().resolve(TestImages.PROBE_IMAGE + "/rootfs").toRealPath());
+        Path probe = TestImages.directory().resolve(TestImages.PROBE_IMAGE + "/rootfs").toRealPath();
+
+        assertNoHostPath(run(plan(scriptIn(TestImages.PROBE_IMAGE, "/tmp"), 2)), probe);
     }
 
     @Test
     void aJobUnderRuncSeesNoHostPathEither() throws Exception {
         engine.close();
-        config = new EngineConfig(RuncRuntimeTest.RUNC, temp.resolve("runc-engine"), TestImages.directory(), CGROUP_PARENT, 1024 * 1024, Duration.ofSeconds(2));
+        config = new EngineConfig(RuncRuntimeTest.RUNC, temp.resolve("runc-engine"), TestImages.directory(), CGROUP_PARENT,
+                1024 * 1024, Duration.ofSeconds(2));
         engine = IsolationEngine.create(config);
         assertThat(engine.runtimeVersion()).startsWith("runc");
 
@@ -73,8 +77,8 @@ class MountinfoTest extends EngineTestSupport {
         for (String table : tables) {
             List<Mount> mounts = table.lines().map(Mount::parse).toList();
             assertThat(mounts).extracting(Mount::point).as(table).contains("/", "/proc", "/dev", "/sys", "/tmp");
-            assertThat(mounts).filteredOn(mount -> mount.point().equals("/")).singleElement().as(table)
-                    .satisfies(root -> assertThat(root.root()).as("the root is a mount of its own, not a bind of a host directory: %s", root.line()).isEqualTo("/"));
+            assertThat(mounts).filteredOn(mount -> mount.point().equals("/")).singleElement().as(table).satisfies(root ->
+                    assertThat(root.root()).as("the root is a mount of its own, not a bind of a host directory: %s", root.line()).isEqualTo("/"));
             for (Mount mount : mounts) {
                 for (String path : hostPaths(imageRootfs)) {
                     assertThat(mount.revealed()).as("%s names host path %s", mount.line(), path).doesNotContain(path);
@@ -85,7 +89,8 @@ class MountinfoTest extends EngineTestSupport {
                 boolean ownRoot = mount.root().equals("/");
                 boolean procEntry = mount.type().equals("proc") && mount.point().equals("/proc" + mount.root());
                 boolean hostDevice = mount.type().equals("devtmpfs") && HOST_DEVICE_NODES.contains(mount.root());
-                assertThat(ownRoot || procEntry || hostDevice).as("root field of %s is a path inside the host's file system", mount.line()).isTrue();
+                assertThat(ownRoot || procEntry || hostDevice)
+                        .as("root field of %s is a path inside the host's file system", mount.line()).isTrue();
             }
         }
     }

@@ -133,7 +133,8 @@ class MountGeneratorTest {
     private static ExecutionPlan plan(String workingDir, Integer scratchMiB) {
         JobRequest request = new JobRequest("busybox", List.of("true"), null, workingDir, null, null,
                 new ResourceRequest(null, null, null, scratchMiB), null, null, null, null);
-        AdmissionContext context = new AdmissionContext("tenant-1", new IdRange(1_048_576, IdRange.TENANT_RANGE_SIZE), new ServiceIdentity(2_000, 2_001));
+        AdmissionContext context = new AdmissionContext("tenant-1", new IdRange(1_048_576, IdRange.TENANT_RANGE_SIZE),
+                new ServiceIdentity(2_000, 2_001));
         Admission admission = new JobAdmission(PlatformCeilings.defaults()).admit(request, context);
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         return ((Admission.Admitted) admission).plan();
