@@ -5,6 +5,7 @@ import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.seccomp.SeccompLoading;
 import dev.berth.engine.spec.OciSpecBuilder;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -15,6 +16,7 @@ record EngineServices(
         CgroupDriver cgroups,
         OciSpecBuilder specs,
         SeccompLoading seccomp,
+        Path overlayRoot,
         FifoPool fifos,
         ObjectMapper mapper,
         ExecutorService threads,

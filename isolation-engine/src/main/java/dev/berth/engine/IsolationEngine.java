@@ -11,6 +11,7 @@ import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.seccomp.SeccompCompiler;
 import dev.berth.engine.seccomp.SeccompLoading;
 import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.engine.spec.OverlayRoot;
 import dev.berth.policy.ExecutionPlan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class IsolationEngine implements AutoCloseable {
         SeccompLoading seccomp = new SeccompLoading(SeccompCompiler.install(config.workDir().resolve("bin")),
                 runtime.acceptsPrecompiledSeccomp());
         this.services = new EngineServices(config, runtime, cgroups, new OciSpecBuilder(mapper), seccomp,
-                new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
+                OverlayRoot.install(config.workDir().resolve("bin")), new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
     }
 
     /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the built-in image directory. */

@@ -110,7 +110,7 @@ final class JobExecution {
             }
             mapper.writeValue(bundle.resolve("config.json").toFile(),
                     services.specs().build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths,
-                            seccomp.get(), services.seccomp().precompiled(seccomp.get()))));
+                            seccomp.get(), services.seccomp().precompiled(seccomp.get()), services.overlayRoot())));
 
             Process process = runtime.run(containerId, bundle, plan.limits().openFiles());
             Future<?> stdout = services.threads().submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));

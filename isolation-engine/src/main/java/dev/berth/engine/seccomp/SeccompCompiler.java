@@ -1,15 +1,12 @@
 package dev.berth.engine.seccomp;
 
 import dev.berth.engine.EngineException;
+import dev.berth.engine.NativeTools;
 import dev.berth.policy.seccomp.SeccompProfile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,19 +30,7 @@ public final class SeccompCompiler {
 
     /** Installs the compiler, shipped inside this jar, as an executable under {@code binDir}. */
     public static SeccompCompiler install(Path binDir) throws IOException {
-        Files.createDirectories(binDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path tool = binDir.resolve(TOOL);
-        try (InputStream in = SeccompCompiler.class.getResourceAsStream(TOOL)) {
-            if (in == null) {
-                throw new EngineException(TOOL + " is missing from the engine jar: build it with gcc and libseccomp-dev"
-                        + " (./berth up installs both and builds it)");
-            }
-            Path staged = Files.createTempFile(binDir, TOOL, ".new");
-            Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwx------"));
-            Files.move(staged, tool, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        return new SeccompCompiler(tool);
+        return new SeccompCompiler(NativeTools.install(SeccompCompiler.class, TOOL, binDir));
     }
 
     /** The raw BPF program for the profile, as the kernel's seccomp(SECCOMP_SET_MODE_FILTER) takes it. */

@@ -9,6 +9,10 @@ import java.util.List;
  * read-only where the OCI defaults say so, a read-only cgroup view, and size- and inode-limited
  * tmpfs scratch at /tmp and at the working directory as its only writable places. tmpfs pages are
  * charged to the job's memory cgroup, so scratch never outgrows the memory limit either.
+ *
+ * The runtime mounts the image directory as the root with a bind mount, which would show the job
+ * that directory's host path in /proc/self/mountinfo; the {@link OverlayRoot} hook replaces it with
+ * an overlay of the same directory before the runtime pivots into it, so the job sees "/" there.
  */
 final class MountGenerator implements SpecGenerator {
 
@@ -30,11 +34,25 @@ final class MountGenerator implements SpecGenerator {
     static final List<String> READONLY_PATHS = List.of(
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", "/sys/fs/cgroup");
 
+    /**
+     * crun sends what hooks write to stderr nowhere unless told; pointed at its own stderr, the
+     * overlay root's errors reach the job's stderr log next to crun's "error executing hook".
+     */
+    static final String HOOKS_STDERR_ANNOTATION = "run.oci.hooks.stderr";
+    static final String RUNTIME_STDERR = "/proc/self/fd/2";
+    static final int OVERLAY_ROOT_TIMEOUT_SECONDS = 10;
+
     @Override
     public void generate(BundleContext context, ObjectNode spec) {
+        String rootfs = context.image().rootfs().toString();
         ObjectNode root = spec.putObject("root");
-        root.put("path", context.image().rootfs().toString());
+        root.put("path", rootfs);
         root.put("readonly", context.plan().readOnlyRootfs());
+        ObjectNode overlayRoot = spec.withObject("/hooks").putArray("createContainer").addObject();
+        overlayRoot.put("path", context.overlayRoot().toString());
+        overlayRoot.putArray("args").add(OverlayRoot.TOOL).add(context.gate().bundleDir().toString()).add(rootfs);
+        overlayRoot.put("timeout", OVERLAY_ROOT_TIMEOUT_SECONDS);
+        spec.withObject("/annotations").put(HOOKS_STDERR_ANNOTATION, RUNTIME_STDERR);
 
         ArrayNode mounts = spec.putArray("mounts");
         mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");

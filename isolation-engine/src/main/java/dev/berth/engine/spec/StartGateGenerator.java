@@ -23,7 +23,7 @@ public final class StartGateGenerator implements SpecGenerator {
 
     @Override
     public void generate(BundleContext context, ObjectNode spec) {
-        ArrayNode hooks = spec.putObject("hooks").putArray("createRuntime");
+        ArrayNode hooks = spec.withObject("/hooks").putArray("createRuntime");
         ObjectNode hook = hooks.addObject();
         hook.put("path", "/bin/sh");
         ArrayNode args = hook.putArray("args");

@@ -14,6 +14,7 @@ import dev.berth.engine.image.ResolvedImage;
 import dev.berth.engine.seccomp.SeccompCompiler;
 import dev.berth.engine.spec.BundleContext;
 import dev.berth.engine.spec.OciSpecBuilder;
+import dev.berth.engine.spec.OverlayRoot;
 import dev.berth.engine.testing.TestLayers;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
@@ -44,13 +45,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Job start cost of the engine against bare crun on the same bundle, measured side by side in one
- * run (./berth bench engine). Three ways to run busybox {@code true}, interleaved in random order
+ * run (./berth bench engine). Five ways to run busybox {@code true}, interleaved in random order
  * so drift hits them alike:
  * <ul>
  *   <li>engine: a whole job through the engine (bundle, cgroup, start gate with kernel checks,
  *       logs, clean-up) with its precompiled seccomp program;</li>
  *   <li>crun-bpf: {@code crun run} of the same spec without the start gate, same precompiled program;</li>
  *   <li>crun-json: {@code crun run} of the same spec with the JSON profile crun compiles on each start;</li>
+ *   <li>crun-bind: crun-bpf without the overlay root hook, the image bind-mounted as the root as it
+ *       was before (its host path then shows in the job's mountinfo): what the overlay root costs;</li>
  *   <li>engine-stored: the engine job again, its busybox taken from the content-addressed image
  *       store (imported as a root filesystem tar and unpacked once) instead of the built-in directory.</li>
  * </ul>
@@ -67,8 +70,9 @@ public final class EngineStartBenchmark {
     private final ExecutionPlan plan;
     private final ExecutionPlan storedPlan;
     private final ImageLibrary library;
-    private final ObjectNode bpfSpec;
-    private final ObjectNode jsonSpec;
+    private final ResolvedImage image;
+    private final String bpf;
+    private final Path overlayRoot;
     private int counter;
 
     private EngineStartBenchmark(Path work) throws IOException {
@@ -83,11 +87,10 @@ public final class EngineStartBenchmark {
         this.plan = plan();
         PreparedImage stored = library.importRootfsTar(new ByteArrayInputStream(TestLayers.tarOf(IMAGES.resolve("busybox/rootfs"))));
         this.storedPlan = plan.withImage("busybox-stored@" + stored.digest());
-        ResolvedImage image = new DirectoryImageStore(IMAGES).resolve("busybox").orElseThrow(
+        this.image = new DirectoryImageStore(IMAGES).resolve("busybox").orElseThrow(
                 () -> new IllegalStateException("no busybox image: run ./berth up once as root"));
-        String bpf = Base64.getEncoder().encodeToString(SeccompCompiler.install(work.resolve("bin")).compile(seccomp()));
-        this.bpfSpec = bareSpec(image, Optional.of(bpf));
-        this.jsonSpec = bareSpec(image, Optional.empty());
+        this.bpf = Base64.getEncoder().encodeToString(SeccompCompiler.install(work.resolve("bin")).compile(seccomp()));
+        this.overlayRoot = OverlayRoot.install(work.resolve("bin"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -108,22 +111,25 @@ public final class EngineStartBenchmark {
         for (int warmup = 0; warmup < 3; warmup++) {
             engineStart(plan);
             engineStart(storedPlan);
-            bareStart(bpfSpec);
-            bareStart(jsonSpec);
+            bareStart(Bare.BPF);
+            bareStart(Bare.JSON);
+            bareStart(Bare.BIND);
         }
         List<Double> engineMs = new ArrayList<>();
         List<Double> bpfMs = new ArrayList<>();
         List<Double> jsonMs = new ArrayList<>();
         List<Double> storedMs = new ArrayList<>();
-        // Each round runs the three in a new random order: a start pays for the kernel's deferred
+        List<Double> bindMs = new ArrayList<>();
+        // Each round runs them all in a new random order: a start pays for the kernel's deferred
         // teardown of the one before it, which a fixed order would charge to the same contestant.
         Random order = new Random(42);
         for (int i = 0; i < runs; i++) {
             List<Runnable> round = new ArrayList<>(List.of(
                     () -> engineMs.add(unchecked(() -> engineStart(plan))),
                     () -> storedMs.add(unchecked(() -> engineStart(storedPlan))),
-                    () -> bpfMs.add(unchecked(() -> bareStart(bpfSpec))),
-                    () -> jsonMs.add(unchecked(() -> bareStart(jsonSpec)))));
+                    () -> bpfMs.add(unchecked(() -> bareStart(Bare.BPF))),
+                    () -> jsonMs.add(unchecked(() -> bareStart(Bare.JSON))),
+                    () -> bindMs.add(unchecked(() -> bareStart(Bare.BIND)))));
             Collections.shuffle(round, order);
             round.forEach(Runnable::run);
         }
@@ -133,16 +139,19 @@ public final class EngineStartBenchmark {
         print("crun-bpf", bpfMs);
         print("crun-json", jsonMs);
         print("engine-stored", storedMs);
+        print("crun-bind", bindMs);
         System.out.printf("ratio engine / crun-bpf (same precompiled profile): %.2f (goal <= 1.1)%n", median(engineMs) / median(bpfMs));
         System.out.printf("ratio engine / crun-json (crun compiling JSON):    %.2f (goal <= 0.5)%n", median(engineMs) / median(jsonMs));
 
         System.out.printf("engine-stored - engine (stored image vs built-in directory): %+.2f ms (goal <= 1 ms)%n",
                 median(storedMs) - median(engineMs));
+        System.out.printf("crun-bpf - crun-bind (overlay root vs the image bind-mounted as root): %+.2f ms%n",
+                median(bpfMs) - median(bindMs));
         printResolveCost();
 
         int parallelJobs = Math.max(40, runs);
         double engineRate = parallel(parallelJobs, () -> engineStart(plan));
-        double bareRate = parallel(parallelJobs, () -> bareStart(bpfSpec));
+        double bareRate = parallel(parallelJobs, () -> bareStart(Bare.BPF));
         System.out.printf("%d containers, 4 in parallel: engine %.1f/s, crun-bpf %.1f/s, ratio %.2f%n",
                 parallelJobs, engineRate, bareRate, engineRate / bareRate);
     }
@@ -179,12 +188,10 @@ public final class EngineStartBenchmark {
     }
 
     /** crun run of the spec in a fresh bundle and cgroup, timed like the engine: from launch to exit. */
-    private double bareStart(ObjectNode template) throws Exception {
+    private double bareStart(Bare kind) throws Exception {
         String id = "bench-" + next();
         Path bundle = Files.createDirectories(work.resolve("bare").resolve(id));
-        ObjectNode spec = template.deepCopy();
-        spec.withObject("/linux").put("cgroupsPath", "/berth/" + id);
-        MAPPER.writeValue(bundle.resolve("config.json").toFile(), spec);
+        MAPPER.writeValue(bundle.resolve("config.json").toFile(), bareSpec(kind, bundle, "/berth/" + id));
         long start = System.nanoTime();
         Process crun = new ProcessBuilder(CRUN.toString(), "--root", work.resolve("bare-state").toString(), "run", "--bundle",
                 bundle.toString(), id).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -213,10 +220,16 @@ public final class EngineStartBenchmark {
         }
     }
 
-    private ObjectNode bareSpec(ResolvedImage image, Optional<String> bpf) {
-        BundleContext.StartGate unused = new BundleContext.StartGate(work, work.resolve("unused-state"), work.resolve("unused-verdict"));
-        ObjectNode spec = new OciSpecBuilder(MAPPER).build(new BundleContext(plan, image, "/berth/bench", unused, seccomp(), bpf));
-        spec.remove("hooks");
+    /** The engine's spec for the job in {@code bundle}, without the start gate (nobody answers it). */
+    private ObjectNode bareSpec(Bare kind, Path bundle, String cgroupsPath) {
+        BundleContext.StartGate unused = new BundleContext.StartGate(bundle, bundle.resolve("unused-state"), bundle.resolve("unused-verdict"));
+        Optional<String> program = kind == Bare.JSON ? Optional.empty() : Optional.of(bpf);
+        ObjectNode spec = new OciSpecBuilder(MAPPER).build(new BundleContext(plan, image, cgroupsPath, unused, seccomp(), program, overlayRoot));
+        ObjectNode hooks = spec.withObject("/hooks");
+        hooks.remove("createRuntime");
+        if (kind == Bare.BIND) {
+            hooks.remove("createContainer");
+        }
         return spec;
     }
 
@@ -258,6 +271,9 @@ public final class EngineStartBenchmark {
             throw new IllegalStateException(e);
         }
     }
+
+    /** How a bare crun start is set up: precompiled or JSON seccomp, and whether the root is the overlay or a bind. */
+    private enum Bare { BPF, JSON, BIND }
 
     @FunctionalInterface
     private interface Run {
