@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Why a client's JSON was refused, for the person who sent it: the field path or the line and
@@ -29,6 +30,13 @@ final class MalformedJson {
     private static final String ONE_OBJECT = "send exactly one JSON object";
     private static final String STRICT = "Berth reads strict JSON (RFC 8259): no comments, trailing commas, single quotes, "
             + "unquoted names, NaN or leading zeros, and each name once per object";
+    /**
+     * Parts of Jackson's syntax messages meant for the server's programmer (enable a parser
+     * feature, the redacted source): the client cannot act on them, {@link #STRICT} says what to do.
+     */
+    private static final Pattern SERVER_ADVICE = Pattern.compile(
+            ": enable `[^`]+` to allow| \\(not recognized as one since Feature '\\w+' not enabled for parser\\)"
+            + "|\\[Source: [^;]*; (line: \\d+, column: \\d+)]");
 
     private MalformedJson() {
     }
@@ -43,7 +51,7 @@ final class MalformedJson {
         if (e instanceof StreamConstraintsException) {
             return ProblemException.malformed("the document is beyond Berth's limits" + where + ": " + reason(e));
         }
-        return ProblemException.malformed("not valid JSON" + where + ": " + reason(e) + "; " + STRICT);
+        return ProblemException.malformed("not valid JSON" + where + ": " + withoutServerAdvice(reason(e)) + "; " + STRICT);
     }
 
     /** Well-formed JSON, but not an object: nothing, {@code null}, an array or a bare value. */
@@ -75,6 +83,10 @@ final class MalformedJson {
                     + kind(JsonPaths.follow(document, mapping.getPath())));
         }
         return ProblemException.malformed(at + reason(mapping));
+    }
+
+    private static String withoutServerAdvice(String reason) {
+        return SERVER_ADVICE.matcher(reason).replaceAll(kept -> kept.group(1) == null ? "" : kept.group(1));
     }
 
     private static String position(JsonLocation location) {

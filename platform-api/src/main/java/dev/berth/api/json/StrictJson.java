@@ -44,8 +44,11 @@ import java.nio.charset.StandardCharsets;
 @ApplicationScoped
 public class StrictJson {
 
-    /** Jackson quotes at most this much of an unrecognised token back, so a long or secret value is not echoed. */
-    static final int QUOTED_TOKEN_CHARS = 16;
+    /**
+     * Jackson quotes an unrecognised token back ({@code {"TOKEN": hunter2}}); two characters locate
+     * a typo next to the line and column without echoing a value that may be a secret, or a huge one.
+     */
+    static final int QUOTED_TOKEN_CHARS = 2;
 
     private final ObjectReader reader;
 
