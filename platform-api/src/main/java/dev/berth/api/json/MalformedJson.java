@@ -61,9 +61,9 @@ final class MalformedJson {
     }
 
     /** A JSON object that does not fit the request type. */
-    static ProblemException mismatch(Exception e, JsonNode document) {
+    static ProblemException mismatch(JsonProcessingException e, JsonNode document) {
         if (!(e instanceof JsonMappingException mapping)) {
-            return ProblemException.malformed("the document cannot be read: " + reason(e));
+            return ProblemException.malformed("the document does not fit this request: " + reason(e));
         }
         String path = JsonPaths.of(mapping.getPath());
         String at = path.isEmpty() ? "" : path + ": ";
@@ -104,9 +104,8 @@ final class MalformedJson {
         return dot < 0 ? "" : " of " + path.substring(0, dot);
     }
 
-    private static String reason(Exception e) {
-        String message = Objects.requireNonNullElse(e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage(),
-                e.getClass().getSimpleName());
+    private static String reason(JsonProcessingException e) {
+        String message = Objects.requireNonNullElse(e.getOriginalMessage(), e.getClass().getSimpleName());
         return message.length() > REASON_CHARS ? message.substring(0, REASON_CHARS) + "…" : message;
     }
 

@@ -77,13 +77,13 @@ public class StrictJson {
         }
     }
 
-    private <T> T bind(JsonNode tree, JavaType type) {
+    private <T> T bind(JsonNode tree, JavaType type) throws IOException {
         if (!tree.isObject()) {
             throw MalformedJson.notAnObject(tree);
         }
         try {
             return reader.forType(type).readValue(tree);
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             throw MalformedJson.mismatch(e, tree);
         }
     }

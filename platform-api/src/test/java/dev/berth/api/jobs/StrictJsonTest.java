@@ -235,6 +235,24 @@ class StrictJsonTest {
         }
     }
 
+    /** The console's policy and sample-job fields go through the same reading as the API. */
+    @Test
+    void theConsolesJsonFieldsAreJustAsStrict() {
+        putTarget("policy", "{\"allowedImages\":[\"busybox\"]}").statusCode(200);
+        Map<String, Object> before = state();
+        String csrf = "c".repeat(43);
+        String page = given().cookie("berth_console_session", admin()).cookie("berth_csrf", csrf).contentType(ContentType.URLENC)
+                .formParams(Map.of("_csrf", csrf, "policy", "{\"tier\":\"restricted\",\"tier\":\"baseline\"}", "sample", "{}"))
+                .post("/console/tenants/" + TARGET + "/policy").then().statusCode(422).extract().asString();
+        assertThat(page).contains("the policy: not valid JSON at line 1", "(in tier)", "Duplicate field");
+
+        String preview = given().cookie("berth_console_session", admin()).cookie("berth_csrf", csrf).contentType(ContentType.URLENC)
+                .formParams(Map.of("_csrf", csrf, "policy", "{}", "sample", "{\"image\":\"busybox\",\"command\":[1]}"))
+                .post("/console/tenants/" + TARGET + "/policy/preview").then().statusCode(200).extract().asString();
+        assertThat(preview).contains("the sample job: command[0]: expected a string, got a whole number");
+        assertThat(state()).isEqualTo(before);
+    }
+
     private void add(List<DynamicTest> tests, Method method, String path, List<Case> cases) {
         for (Case c : cases) {
             tests.add(DynamicTest.dynamicTest(method + " " + path + ": " + c.name(), () -> refused(admin(), method, path, c)));
