@@ -1,7 +1,5 @@
 package dev.berth.api.images;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.berth.api.policy.StrictDocuments;
 import dev.berth.api.problems.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -36,8 +34,6 @@ public class ImageAdminResource {
     @Inject
     ImagePulls pulls;
     @Inject
-    StrictDocuments documents;
-    @Inject
     JsonWebToken token;
 
     @GET
@@ -54,9 +50,8 @@ public class ImageAdminResource {
     /** Accepted at once; the pull runs on an engine replica and its progress shows on the image. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response pull(String body) throws JsonProcessingException {
-        PullRequest request = documents.read(body, PullRequest.class);
-        if (request == null || request.ref() == null) {
+    public Response pull(PullRequest request) {
+        if (request.ref() == null) {
             throw new ProblemException(422, "invalid-image", "Invalid image request",
                     "send {\"ref\": \"registry.example:5000/team/app:1.0\"}");
         }

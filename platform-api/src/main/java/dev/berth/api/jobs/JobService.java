@@ -118,9 +118,6 @@ public class JobService {
     }
 
     private ExecutionPlan admit(String tenantId, JobRequest request, TenantPolicy policy) {
-        if (request == null) {
-            throw ProblemException.refused(List.of(new Violation("request.required", "", "send a job request as a JSON object")));
-        }
         Tenant tenant = tenants.findOrRegister(tenantId);
         AdmissionContext context = new AdmissionContext(tenantId, tenants.rangeOf(tenant), service, policy, policies.quotaOf(tenantId));
         Admission result = admission.admit(request, context);

@@ -71,7 +71,6 @@ public class TenantPolicies {
     /** Stores the policy, registering the tenant if this is the first anyone has heard of it. */
     @Transactional
     public TenantPolicy storePolicy(String tenant, TenantPolicy policy, String admin) {
-        requireDocument(policy, "a tenant policy");
         refuseIfAny(tenantIdViolations(tenant));
         refuseIfAny(TenantPolicyValidator.validate(policy, admission.ceilings()));
         tenants.findOrRegister(tenant);
@@ -94,7 +93,6 @@ public class TenantPolicies {
     /** Stores the quota, registering the tenant if this is the first anyone has heard of it. */
     @Transactional
     public TenantQuota storeQuota(String tenant, TenantQuota quota, String admin) {
-        requireDocument(quota, "a tenant quota");
         refuseIfAny(tenantIdViolations(tenant));
         refuseIfAny(TenantQuotaValidator.validate(quota));
         tenants.findOrRegister(tenant);
@@ -117,12 +115,6 @@ public class TenantPolicies {
     private void requireKnown(String tenant) {
         if (em.find(Tenant.class, tenant) == null) {
             throw ProblemException.notFound("tenant " + tenant);
-        }
-    }
-
-    private static void requireDocument(Object document, String what) {
-        if (document == null) {
-            throw ProblemException.refused(List.of(new Violation("request.required", "", "send " + what + " as a JSON object")));
         }
     }
 

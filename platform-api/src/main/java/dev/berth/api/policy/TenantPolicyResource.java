@@ -1,6 +1,5 @@
 package dev.berth.api.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.berth.policy.tenant.TenantPolicy;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -23,8 +22,6 @@ public class TenantPolicyResource {
     TenantPolicies policies;
     @Inject
     JsonWebToken token;
-    @Inject
-    StrictDocuments documents;
 
     @GET
     public TenantPolicy get(@PathParam("tenant") String tenant) {
@@ -33,7 +30,7 @@ public class TenantPolicyResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public TenantPolicy put(@PathParam("tenant") String tenant, String body) throws JsonProcessingException {
-        return policies.storePolicy(tenant, documents.read(body, TenantPolicy.class), token.getSubject());
+    public TenantPolicy put(@PathParam("tenant") String tenant, TenantPolicy policy) {
+        return policies.storePolicy(tenant, policy, token.getSubject());
     }
 }

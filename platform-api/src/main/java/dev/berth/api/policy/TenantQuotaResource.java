@@ -1,6 +1,5 @@
 package dev.berth.api.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.berth.policy.tenant.TenantQuota;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -23,8 +22,6 @@ public class TenantQuotaResource {
     TenantPolicies policies;
     @Inject
     JsonWebToken token;
-    @Inject
-    StrictDocuments documents;
 
     @GET
     public TenantQuota get(@PathParam("tenant") String tenant) {
@@ -33,7 +30,7 @@ public class TenantQuotaResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public TenantQuota put(@PathParam("tenant") String tenant, String body) throws JsonProcessingException {
-        return policies.storeQuota(tenant, documents.read(body, TenantQuota.class), token.getSubject());
+    public TenantQuota put(@PathParam("tenant") String tenant, TenantQuota quota) {
+        return policies.storeQuota(tenant, quota, token.getSubject());
     }
 }

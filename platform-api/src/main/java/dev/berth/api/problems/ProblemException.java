@@ -23,6 +23,11 @@ public class ProblemException extends RuntimeException {
                 violations.size() + " rule(s) refuse this job; see violations", List.copyOf(violations)));
     }
 
+    /** The request is not well-formed (its JSON, a header, a parameter); distinct from policy's 422, which refuses well-formed requests. */
+    public static ProblemException malformed(String detail) {
+        return new ProblemException(400, "malformed-request", "Malformed request", detail);
+    }
+
     public static ProblemException notFound(String what) {
         return new ProblemException(404, "not-found", "Not found", what + " does not exist");
     }

@@ -1,6 +1,5 @@
 package dev.berth.api.problems;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.berth.api.audit.denials.Denials;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -25,12 +24,6 @@ public class ProblemMappers {
             denials.refused(e.problem());
         }
         return respond(e.problem());
-    }
-
-    @ServerExceptionMapper
-    public Response unreadable(JsonProcessingException e) {
-        return respond(Problem.of(400, "malformed-request", "Malformed request",
-                "the body is not valid JSON for this request: " + e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper

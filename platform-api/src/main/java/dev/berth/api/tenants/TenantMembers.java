@@ -58,7 +58,7 @@ public class TenantMembers {
 
     private static String requireUsername(String username) {
         if (username == null || username.isBlank()) {
-            throw new ProblemException(400, "malformed-request", "Malformed request", "send {\"username\": \"...\"} naming a Keycloak user");
+            throw ProblemException.malformed("send {\"username\": \"...\"} naming a Keycloak user");
         }
         return username;
     }

@@ -12,7 +12,7 @@ import dev.berth.api.console.session.ConsoleAccess;
 import dev.berth.api.console.session.ConsoleSession;
 import dev.berth.api.identity.OrganizationMember;
 import dev.berth.api.jobs.JobService;
-import dev.berth.api.policy.StrictDocuments;
+import dev.berth.api.json.StrictJson;
 import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.TenantListing;
@@ -63,7 +63,7 @@ public class TenantDetailResource {
     @Inject
     JobService jobs;
     @Inject
-    StrictDocuments documents;
+    StrictJson json;
     @Inject
     ObjectMapper mapper;
     @Inject
@@ -188,24 +188,24 @@ public class TenantDetailResource {
                 : FormState.refused(values, violations, field -> field);
     }
 
+    /** An emptied policy field stands for the defaults, as a tenant without a stored policy has them. */
     private TenantPolicy readPolicy(String text) {
-        try {
-            TenantPolicy policy = documents.read(text, TenantPolicy.class);
-            return policy == null ? TenantPolicy.defaults() : policy;
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(400, "malformed-request", "Malformed policy", "the policy is not valid JSON: " + e.getOriginalMessage());
-        }
+        return text == null || text.isBlank() ? TenantPolicy.defaults() : read("the policy", text, TenantPolicy.class);
     }
 
     private JobRequest readJob(String text) {
+        if (text == null || text.isBlank()) {
+            throw ProblemException.malformed("enter a sample job as JSON, e.g. " + SAMPLE_JOB);
+        }
+        return read("the sample job", text, JobRequest.class);
+    }
+
+    /** The API's strict reading; the form shows policy and sample job together, so the message names which one. */
+    private <T> T read(String what, String text, Class<T> type) {
         try {
-            JobRequest request = text == null || text.isBlank() ? null : mapper.readValue(text, JobRequest.class);
-            if (request == null) {
-                throw new ProblemException(400, "malformed-request", "Malformed sample job", "enter a sample job as JSON, e.g. " + SAMPLE_JOB);
-            }
-            return request;
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(400, "malformed-request", "Malformed sample job", "the sample job is not valid JSON: " + e.getOriginalMessage());
+            return json.read(text, type);
+        } catch (ProblemException malformed) {
+            throw ProblemException.malformed(what + ": " + malformed.getMessage());
         }
     }
 

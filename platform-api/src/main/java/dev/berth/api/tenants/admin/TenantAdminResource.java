@@ -40,9 +40,8 @@ public class TenantAdminResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response provision(NewTenant request) {
-        NewTenant body = request == null ? new NewTenant(null, null) : request;
-        provisioning.provision(body.id(), body.name(), access.actor());
-        TenantSummary created = listing.one(body.id()).orElseThrow();
+        provisioning.provision(request.id(), request.name(), access.actor());
+        TenantSummary created = listing.one(request.id()).orElseThrow();
         return Response.created(URI.create("/api/v1/admin/tenants/" + created.id())).entity(created).build();
     }
 }

@@ -39,7 +39,7 @@ public class TenantMemberResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public void add(@PathParam("tenant") String tenant, NewMember member) {
         access.requireAdminOf(tenant);
-        members.add(tenant, member == null ? null : member.username());
+        members.add(tenant, member.username());
     }
 
     @DELETE
