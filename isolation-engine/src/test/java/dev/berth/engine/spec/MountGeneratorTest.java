@@ -3,32 +3,18 @@ package dev.berth.engine.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.engine.image.ResolvedImage;
-import dev.berth.policy.Admission;
-import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.ExecutionPlan;
-import dev.berth.policy.IdRange;
-import dev.berth.policy.JobAdmission;
-import dev.berth.policy.JobRequest;
-import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ResourceRequest;
-import dev.berth.policy.ServiceIdentity;
-import dev.berth.policy.seccomp.SeccompProfiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The filesystem the spec describes, read from the JSON MountGenerator writes; nothing here runs a container. */
 class MountGeneratorTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Path ROOTFS = Path.of("/srv/berth-data/images/rootfs/0123abcd");
-    private static final Path BUNDLE = Path.of("/srv/berth-data/engine/bundles/berth-0f1e2d");
-    private static final Path OVERLAY_ROOT = Path.of("/srv/berth-data/engine/bin/berth-overlay-root");
+    private static final Path ROOTFS = SpecFixtures.IMAGE.rootfs();
 
     @Test
     void theRootIsTheSharedImageReadOnlyAndTheHookOverlaysItBeforeThePivot() {
@@ -38,8 +24,8 @@ class MountGeneratorTest {
         assertThat(spec.at("/root/readonly").asBoolean()).isTrue();
         JsonNode hooks = spec.at("/hooks/createContainer");
         assertThat(hooks).hasSize(1);
-        assertThat(hooks.get(0).get("path").asText()).isEqualTo(OVERLAY_ROOT.toString());
-        assertThat(texts(hooks.get(0).get("args"))).containsExactly(OverlayRoot.TOOL, BUNDLE.toString(), ROOTFS.toString());
+        assertThat(hooks.get(0).get("path").asText()).isEqualTo(SpecFixtures.OVERLAY_ROOT.toString());
+        assertThat(texts(hooks.get(0).get("args"))).containsExactly(OverlayRoot.TOOL, SpecFixtures.BUNDLE.toString(), ROOTFS.toString());
         assertThat(hooks.get(0).get("timeout").asInt()).isEqualTo(MountGenerator.OVERLAY_ROOT_TIMEOUT_SECONDS);
         assertThat(spec.at("/annotations/" + MountGenerator.HOOKS_STDERR_ANNOTATION).asText())
                 .as("the hook's errors reach the runtime's stderr, the job's stderr log").isEqualTo("/proc/self/fd/2");
@@ -47,14 +33,14 @@ class MountGeneratorTest {
 
     @Test
     void hooksAndAnnotationsOtherGeneratorsWroteSurvive() {
-        ObjectNode spec = MAPPER.createObjectNode();
+        ObjectNode spec = SpecFixtures.MAPPER.createObjectNode();
         spec.withObject("/hooks").putArray("createRuntime").addObject().put("path", "/bin/sh");
         spec.withObject("/annotations").put("run.oci.seccomp_bpf_data", "AAAA");
 
         new MountGenerator().generate(context(plan(null, null)), spec);
 
         assertThat(spec.at("/hooks/createRuntime/0/path").asText()).isEqualTo("/bin/sh");
-        assertThat(spec.at("/hooks/createContainer/0/path").asText()).isEqualTo(OVERLAY_ROOT.toString());
+        assertThat(spec.at("/hooks/createContainer/0/path").asText()).isEqualTo(SpecFixtures.OVERLAY_ROOT.toString());
         assertThat(spec.at("/annotations/run.oci.seccomp_bpf_data").asText()).isEqualTo("AAAA");
     }
 
@@ -118,26 +104,15 @@ class MountGeneratorTest {
     }
 
     private static ObjectNode generate(ExecutionPlan plan) {
-        ObjectNode spec = MAPPER.createObjectNode();
-        new MountGenerator().generate(context(plan), spec);
-        return spec;
+        return SpecFixtures.generated(new MountGenerator(), context(plan));
     }
 
     private static BundleContext context(ExecutionPlan plan) {
-        return new BundleContext(plan, new ResolvedImage("busybox", "sha256:" + "0".repeat(64), ROOTFS), "/berth/berth-0f1e2d",
-                new BundleContext.StartGate(BUNDLE, BUNDLE.resolve("state.fifo"), BUNDLE.resolve("verdict.fifo")),
-                SeccompProfiles.restricted(), Optional.empty(), OVERLAY_ROOT);
+        return SpecFixtures.context(plan);
     }
 
-    /** A plan admitted by the real policy with fixed host IDs, so nothing here depends on the host. */
     private static ExecutionPlan plan(String workingDir, Integer scratchMiB) {
-        JobRequest request = new JobRequest("busybox", List.of("true"), null, workingDir, null, null,
-                new ResourceRequest(null, null, null, scratchMiB), null, null, null, null);
-        AdmissionContext context = new AdmissionContext("tenant-1", new IdRange(1_048_576, IdRange.TENANT_RANGE_SIZE),
-                new ServiceIdentity(2_000, 2_001));
-        Admission admission = new JobAdmission(PlatformCeilings.defaults()).admit(request, context);
-        assertThat(admission).isInstanceOf(Admission.Admitted.class);
-        return ((Admission.Admitted) admission).plan();
+        return SpecFixtures.admitted(SpecFixtures.request(null, workingDir, null, new ResourceRequest(null, null, null, scratchMiB), "true"));
     }
 
     private static JsonNode mount(ObjectNode spec, String destination) {

@@ -39,6 +39,7 @@ final class SpecFixtures {
     static final ResolvedImage IMAGE = new ResolvedImage("busybox", "sha256:" + "ab".repeat(32), Path.of("/var/lib/berth/images/rootfs/ab"));
     static final String CGROUPS_PATH = "/berth/job-1";
     static final Path BUNDLE = Path.of("/var/lib/berth/engine/bundles/job-1");
+    static final Path OVERLAY_ROOT = Path.of("/var/lib/berth/engine/bin/berth-overlay-root");
     static final BundleContext.StartGate GATE = new BundleContext.StartGate(BUNDLE, BUNDLE.resolve("state.fifo"), BUNDLE.resolve("verdict.fifo"));
     /** One classic BPF instruction, {@code ret SECCOMP_RET_ERRNO|EPERM}: the smallest real default-deny program. */
     static final String DENY_ALL_PROGRAM = Base64.getEncoder().encodeToString(new byte[] {0x06, 0, 0, 0, 0x01, 0, 0x05, 0});
@@ -106,7 +107,7 @@ final class SpecFixtures {
 
     static BundleContext context(ExecutionPlan plan, BundleContext.StartGate gate, Optional<String> precompiledSeccomp) {
         return new BundleContext(plan, IMAGE, CGROUPS_PATH, gate, SeccompProfiles.byReference(plan.seccompProfile()).orElseThrow(),
-                precompiledSeccomp);
+                precompiledSeccomp, OVERLAY_ROOT);
     }
 
     /** What one generator alone writes into an empty spec. */
