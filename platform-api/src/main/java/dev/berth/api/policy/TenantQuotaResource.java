@@ -1,6 +1,7 @@
 package dev.berth.api.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.berth.api.json.StrictDocuments;
 import dev.berth.policy.tenant.TenantQuota;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
