@@ -4,7 +4,6 @@ import dev.berth.engine.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -30,9 +29,13 @@ class JobStore {
         return em.find(Job.class, id);
     }
 
-    /** The job, its row locked until the transaction ends. */
+    /**
+     * The job, its row locked until the transaction ends. The ORM refuses locks on a read-only
+     * entity, so the row is locked first and then read in the same transaction.
+     */
     Job lock(UUID id) {
-        return em.find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
+        em.createNativeQuery("SELECT id FROM jobs WHERE id = :id FOR UPDATE").setParameter("id", id).getResultList();
+        return find(id);
     }
 
     /** Reads the job again after a statement changed its row. */
