@@ -7,7 +7,6 @@ import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.GarbageReport;
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.PreparedImage;
-import dev.berth.engine.image.PullProgress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
