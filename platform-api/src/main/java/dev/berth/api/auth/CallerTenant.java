@@ -1,5 +1,6 @@
 package dev.berth.api.auth;
 
+import dev.berth.api.refusals.Refusals;
 import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -22,14 +24,24 @@ public class CallerTenant {
 
     @Inject
     JsonWebToken token;
+    @Inject
+    Refusals refusals;
 
+    /** The tenant of a tenant route; a token with no or several organizations is refused (403). */
     public String id() {
         List<String> organizations = organizations();
         if (organizations.size() != 1) {
-            throw new ForbiddenException("tenant routes need a token with exactly one organization, this one has "
-                    + organizations.size());
+            String detail = "tenant routes need a token with exactly one organization, this one has " + organizations.size();
+            refusals.forbidden(detail);
+            throw new ForbiddenException(detail);
         }
         return organizations.getFirst();
+    }
+
+    /** The caller's tenant when the token names exactly one, refusing nothing otherwise (e.g. to say who was refused). */
+    public Optional<String> tenant() {
+        List<String> organizations = organizations();
+        return organizations.size() == 1 ? Optional.of(organizations.getFirst()) : Optional.empty();
     }
 
     public String subject() {

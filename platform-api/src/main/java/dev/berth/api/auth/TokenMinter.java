@@ -1,6 +1,5 @@
 package dev.berth.api.auth;
 
-import dev.berth.api.embedded.EmbeddedDefaults;
 import io.smallrye.jwt.build.Jwt;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +9,8 @@ import java.util.Set;
 /** Signs bearer tokens for the embedded issuer, shaped like Keycloak's. */
 public final class TokenMinter {
 
+    /** The embedded issuer's name, which the platform then requires in every token. */
+    public static final String ISSUER = "berth-embedded";
     /** The audience the platform requires in every token (Keycloak adds it with an audience mapper). */
     public static final String AUDIENCE = "berth-api";
 
@@ -24,7 +25,7 @@ public final class TokenMinter {
      *                      a tenant route needs exactly one
      */
     public String mint(String user, List<String> organizations, Set<String> roles, Duration lifetime) {
-        return Jwt.issuer(EmbeddedDefaults.ISSUER)
+        return Jwt.issuer(ISSUER)
                 .subject(user)
                 .audience(AUDIENCE)
                 .claim("preferred_username", user)

@@ -1,5 +1,6 @@
 package dev.berth.api.dispatch;
 
+import dev.berth.api.lifecycle.JobState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -68,8 +69,8 @@ public class DispatchMetrics {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 // Two queries so that each walks its own partial index.
-                queued.register(rows(count("state = 'QUEUED'")), true);
-                running.register(rows(count("state IN ('STARTING', 'RUNNING')")), true);
+                queued.register(rows(count("state = " + JobState.QUEUED.sql())), true);
+                running.register(rows(count("state IN (" + JobState.sql(JobState.ACTIVE) + ")")), true);
             });
         } catch (RuntimeException e) {
             LOG.warnf("cannot refresh the queue metrics: %s", e.getMessage());

@@ -1,9 +1,13 @@
 package dev.berth.api.dispatch;
 
 import dev.berth.api.config.BerthConfig;
-import dev.berth.api.jobs.Job;
 import dev.berth.api.jobs.JobLogs;
-import dev.berth.api.jobs.JsonColumns;
+import dev.berth.api.json.JsonColumns;
+import dev.berth.api.lifecycle.CancelRequested;
+import dev.berth.api.lifecycle.Job;
+import dev.berth.api.lifecycle.JobLifecycle;
+import dev.berth.api.lifecycle.JobQueued;
+import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.engine.RunningJob;
 import dev.berth.policy.ExecutionPlan;
@@ -11,6 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,8 +32,8 @@ import org.jboss.logging.Logger;
 /**
  * Moves committed jobs from the queue to the engine while this replica has room: at most
  * {@code berth.dispatch.max-concurrent} jobs, and never more CPU or memory than the host capacity.
- * Submissions and finished jobs wake it; a poll catches the rest (another replica's jobs, retries
- * whose backoff ran out, cancels asked of another replica).
+ * Committed submissions and finished jobs wake it; a poll catches the rest (another replica's jobs,
+ * retries whose backoff ran out, cancels asked of another replica).
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -38,7 +43,7 @@ public class Dispatcher {
     @Inject
     LocalEngine localEngine;
     @Inject
-    JobTransitions transitions;
+    JobLifecycle lifecycle;
     @Inject
     JobLogs logs;
     @Inject
@@ -55,7 +60,6 @@ public class Dispatcher {
     private final Map<UUID, Run> running = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private HostCapacity capacity;
-    private RetryBackoff backoff;
     private volatile boolean stopping;
     /** Set once shutdown stops the jobs that outlived the grace period; their ends read PlatformShutdown. */
     private volatile boolean stoppingJobs;
@@ -73,30 +77,33 @@ public class Dispatcher {
         if (!reaped.isEmpty()) {
             LOG.warnf("removed %d container(s) a previous run left behind: %s", reaped.size(), reaped);
         }
-        int orphans = transitions.failOrphans();
+        int orphans = lifecycle.failOrphans();
         if (orphans > 0) {
             LOG.warnf("%d job(s) were running when the platform last stopped; they are FAILED with reason PlatformRestart", orphans);
         }
         capacity = HostCapacity.of(config.dispatch());
-        backoff = new RetryBackoff(config.dispatch().retryBackoff(), config.dispatch().retryBackoffMax());
         LOG.infof("dispatching up to %d jobs within %d CPU millis and %d MiB on this replica",
                 config.dispatch().maxConcurrent(), capacity.cpuMillis(), capacity.memoryMiB());
         loop = Thread.ofPlatform().name("berth-dispatcher").daemon().start(this::dispatchLoop);
     }
 
-    public HostCapacity capacity() {
-        return capacity;
+    /** A new job starts without waiting for the next poll, once its submission is committed. */
+    void queued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueued job) {
+        wake();
     }
 
-    /** Called after a submission commits, so a new job starts without waiting for the next poll. */
-    public void wake() {
+    /** Stops the job at once if this replica runs it; a replica running it elsewhere finds the request on its next poll. */
+    void cancelRequested(@Observes(during = TransactionPhase.AFTER_SUCCESS) CancelRequested request) {
+        cancelLocal(request.id());
+    }
+
+    private void wake() {
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
     }
 
-    /** Stops the job if this replica runs it; a replica running it elsewhere finds the request on its next poll. */
-    public void cancelLocal(UUID id) {
+    private void cancelLocal(UUID id) {
         Run run = running.get(id);
         if (run != null) {
             run.handle().cancel();
@@ -131,7 +138,7 @@ public class Dispatcher {
         }
         long start = System.nanoTime();
         try {
-            return transitions.claimNext(room);
+            return lifecycle.claimNext(room.cpuMillis(), room.memoryMiB());
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot claim queued jobs; retrying after the poll interval");
             return Optional.empty();
@@ -142,7 +149,7 @@ public class Dispatcher {
 
     private void cancelRequested() {
         try {
-            transitions.cancelRequested().forEach(this::cancelLocal);
+            lifecycle.cancelRequested().forEach(this::cancelLocal);
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot read cancel requests; retrying after the poll interval");
         }
@@ -155,13 +162,13 @@ public class Dispatcher {
             handle = engine.start(json.read(job.planJson, ExecutionPlan.class), logs.directory(job.id, attempt));
         } catch (RuntimeException e) {
             // An image removed since admission, a corrupt plan: this job cannot run here, now or later.
-            transitions.failed(job.id, attempt, "EngineError", e.getMessage());
+            lifecycle.engineRefused(job.id, attempt, e.getMessage());
             return;
         }
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         running.put(job.id, new Run(handle, job.cpuMillis, job.memoryMiB, recorded));
         CompletableFuture<Void> recordedStart = handle.started().thenAccept(start -> {
-            transitions.running(job.id, attempt, start);
+            lifecycle.started(job.id, attempt, start);
             metrics.started(job.tenant, attempt, Duration.between(job.createdAt, start.startedAt()));
         });
         // The engine completes started() before outcome() or never; the end is recorded after the start.
@@ -169,7 +176,7 @@ public class Dispatcher {
                 .thenCompose(outcome -> handle.started().isDone()
                         ? recordedStart.handle((ignored, failure) -> outcome)
                         : CompletableFuture.completedFuture(outcome))
-                .thenAccept(outcome -> transitions.finished(job.id, attempt, outcome, stoppingJobs, backoff))
+                .thenAccept(outcome -> lifecycle.finished(job.id, attempt, outcome, logs.bytes(job.id, attempt), stoppingJobs))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         LOG.errorf(failure, "could not record the end of job %s; a restart of this replica marks it PlatformRestart", job.id);

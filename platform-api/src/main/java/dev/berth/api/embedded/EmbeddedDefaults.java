@@ -1,6 +1,7 @@
 package dev.berth.api.embedded;
 
 import dev.berth.api.auth.LocalSigningKey;
+import dev.berth.api.auth.TokenMinter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import org.jboss.logging.Logger;
  */
 public final class EmbeddedDefaults implements AutoCloseable {
 
-    public static final String ISSUER = "berth-embedded";
     private static final Logger LOG = Logger.getLogger(EmbeddedDefaults.class);
 
     private final Map<String, String> properties;
@@ -54,7 +54,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
         if (configured("quarkus.oidc.auth-server-url").isEmpty()) {
             LocalSigningKey key = LocalSigningKey.loadOrCreate(absolute.resolve("keys"));
             properties.put("quarkus.oidc.public-key", key.publicKeyBase64());
-            properties.put("quarkus.oidc.token.issuer", ISSUER);
+            properties.put("quarkus.oidc.token.issuer", TokenMinter.ISSUER);
             // The web console's code flow needs a real OIDC server; without one it signs people in itself (EmbeddedLogin).
             properties.put("quarkus.oidc.console.tenant-enabled", "false");
             properties.put("quarkus.http.auth.permission.console.enabled", "false");

@@ -1,6 +1,6 @@
 package dev.berth.api.health;
 
-import dev.berth.api.dispatch.LocalEngine;
+import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

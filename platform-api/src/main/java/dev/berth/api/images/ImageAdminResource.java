@@ -32,19 +32,18 @@ public class ImageAdminResource {
     @Inject
     ImageImports imports;
     @Inject
-    ImagePulls pulls;
     @Inject
     JsonWebToken token;
 
     @GET
     public List<ImageView> list() {
-        return catalog.list().stream().map(ImageView::of).toList();
+        return catalog.list();
     }
 
     @GET
     @Path("{id}")
     public ImageView get(@PathParam("id") UUID id) {
-        return ImageView.of(catalog.find(id));
+        return catalog.find(id);
     }
 
     /** Accepted at once; the pull runs on an engine replica and its progress shows on the image. */
@@ -55,9 +54,8 @@ public class ImageAdminResource {
             throw new ProblemException(422, "invalid-image", "Invalid image request",
                     "send {\"ref\": \"registry.example:5000/team/app:1.0\"}");
         }
-        ImageEntry entry = catalog.requestPull(request.ref(), request.name(), request.tag(), token.getSubject());
-        pulls.wake(false);
-        return Response.accepted(ImageView.of(entry)).location(URI.create("/api/v1/admin/images/" + entry.id)).build();
+        ImageView image = catalog.requestPull(request.ref(), request.name(), request.tag(), token.getSubject());
+        return Response.accepted(image).location(URI.create("/api/v1/admin/images/" + image.id())).build();
     }
 
     @POST
@@ -66,15 +64,14 @@ public class ImageAdminResource {
     public Response importImage(@QueryParam("name") String name, @QueryParam("tag") String tag,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
         MediaType type = MediaType.valueOf(contentType);
-        ImageEntry entry = imports.importBody(name, tag, type.getType() + "/" + type.getSubtype(), body, token.getSubject());
-        return Response.created(URI.create("/api/v1/admin/images/" + entry.id)).entity(ImageView.of(entry)).build();
+        ImageView image = imports.importBody(name, tag, type.getType() + "/" + type.getSubtype(), body, token.getSubject());
+        return Response.created(URI.create("/api/v1/admin/images/" + image.id())).entity(image).build();
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") UUID id) {
         catalog.delete(id);
-        pulls.wake(true);
         return Response.noContent().build();
     }
 }

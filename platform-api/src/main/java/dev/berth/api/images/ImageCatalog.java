@@ -7,6 +7,7 @@ import dev.berth.engine.image.BuiltInImage;
 import dev.berth.engine.image.PreparedImage;
 import dev.berth.policy.ImageReference;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -28,13 +29,17 @@ public class ImageCatalog {
     EntityManager em;
     @Inject
     AuditLog audit;
+    @Inject
+    Event<PullRequested> pullRequests;
+    @Inject
+    Event<ImageDeleted> deletions;
 
     /**
      * Records a pull for an engine replica to carry out. Pulling a name and tag the catalog has
      * again refreshes that entry, so the tag follows the registry.
      */
     @Transactional
-    public ImageEntry requestPull(String reference, String name, String tag, String actor) {
+    public ImageView requestPull(String reference, String name, String tag, String actor) {
         ImageReference parsed = ImageReference.parse(reference).orElseThrow(() -> invalid(
                 "ref '" + reference + "' is not an image reference: write [host[:port]/]path[:tag][@sha256:digest]"));
         String catalogName = name != null ? name : parsed.repository();
@@ -64,12 +69,13 @@ public class ImageCatalog {
             em.persist(entry);
         }
         audit.record(AuditEntry.success("image.pull.request", null, "image/" + entry.id).reason(reference + " as " + entry.reference()));
-        return entry;
+        pullRequests.fire(new PullRequested(entry.id));
+        return ImageView.of(entry);
     }
 
     /** Enters an image an engine replica has just imported and unpacked; the name and tag move to it. */
     @Transactional
-    public ImageEntry imported(String name, String tag, String source, PreparedImage image, String replica, String actor) {
+    public ImageView imported(String name, String tag, String source, PreparedImage image, String replica, String actor) {
         checkName(name, tag);
         ImageEntry entry = byNameAndTag(name, tag).orElse(null);
         if (entry != null && (entry.state == ImageState.PULLING || BUILT_IN.equals(entry.source))) {
@@ -89,27 +95,23 @@ public class ImageCatalog {
         }
         audit.record(AuditEntry.success("image.import", null, "image/" + entry.id)
                 .reason(entry.reference() + " " + image.digest() + (previous == null || previous.equals(image.digest()) ? "" : " (was " + previous + ")")));
-        return entry;
+        return ImageView.of(entry);
     }
 
     @Transactional
-    public List<ImageEntry> list() {
-        return em.createQuery("FROM ImageEntry ORDER BY name, tag", ImageEntry.class).getResultList();
+    public List<ImageView> list() {
+        return em.createQuery("FROM ImageEntry ORDER BY name, tag", ImageEntry.class).getResultStream().map(ImageView::of).toList();
     }
 
     @Transactional
-    public ImageEntry find(UUID id) {
-        ImageEntry entry = em.find(ImageEntry.class, id);
-        if (entry == null) {
-            throw ProblemException.notFound("image " + id);
-        }
-        return entry;
+    public ImageView find(UUID id) {
+        return ImageView.of(entry(id));
     }
 
     /** Removes the entry; its content goes at the next collection unless a job or an allow-list still names its digest. */
     @Transactional
     public void delete(UUID id) {
-        ImageEntry entry = find(id);
+        ImageEntry entry = entry(id);
         if (entry.state == ImageState.PULLING) {
             throw new ProblemException(409, "image-busy", "Image is being pulled",
                     entry.reference() + " is being pulled; delete it once the pull has finished");
@@ -120,6 +122,7 @@ public class ImageCatalog {
         }
         em.remove(entry);
         audit.record(AuditEntry.success("image.delete", null, "image/" + id).reason(entry.reference() + " " + entry.digest));
+        deletions.fire(new ImageDeleted(id));
     }
 
     /**
@@ -189,6 +192,14 @@ public class ImageCatalog {
         entry.name = name;
         entry.tag = tag;
         entry.createdAt = Instant.now();
+        return entry;
+    }
+
+    private ImageEntry entry(UUID id) {
+        ImageEntry entry = em.find(ImageEntry.class, id);
+        if (entry == null) {
+            throw ProblemException.notFound("image " + id);
+        }
         return entry;
     }
 

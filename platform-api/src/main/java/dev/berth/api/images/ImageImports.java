@@ -1,8 +1,8 @@
 package dev.berth.api.images;
 
-import dev.berth.api.dispatch.LocalEngine;
-import dev.berth.api.dispatch.ReplicaId;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.replica.LocalEngine;
+import dev.berth.api.replica.ReplicaId;
 import dev.berth.engine.EngineException;
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.ImageTooLargeException;
@@ -32,7 +32,7 @@ public class ImageImports {
     @Inject
     ReplicaId replica;
 
-    public ImageEntry importBody(String name, String tag, String mediaType, InputStream body, String actor) {
+    public ImageView importBody(String name, String tag, String mediaType, InputStream body, String actor) {
         if (!localEngine.runsJobs()) {
             throw new ProblemException(503, "no-image-store", "This replica keeps no images",
                     "this replica runs no jobs (berth.dispatch.max-concurrent=0), so it has no image store: send imports to an engine replica");

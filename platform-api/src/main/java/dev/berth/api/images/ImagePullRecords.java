@@ -2,19 +2,13 @@ package dev.berth.api.images;
 
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
-import dev.berth.api.jobs.JobState;
-import dev.berth.api.policy.StoredPolicy;
 import dev.berth.engine.image.PreparedImage;
 import dev.berth.engine.image.PullProgress;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.policy.ImageReference;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +25,7 @@ public class ImagePullRecords {
     @Inject
     AuditLog audit;
     @Inject
-    ObjectMapper mapper;
+    Instance<ImageUsers> users;
 
     /** Takes the longest-waiting pull for this replica; replicas never take the same one. */
     @Transactional
@@ -89,24 +83,12 @@ public class ImagePullRecords {
         audit.record(AuditEntry.failure("image.pull", null, "image/" + id).reason(entry.source + ": " + error));
     }
 
-    /** Digests still in use: catalog entries, jobs not yet final, and digests tenants' allow-lists pin. */
+    /** Digests still in use: catalog entries and whatever every {@link ImageUsers} names (open jobs, allow-lists). */
     @Transactional
     public Set<String> liveDigests() {
         Set<String> live = new HashSet<>(em.createQuery("SELECT i.digest FROM ImageEntry i WHERE i.digest IS NOT NULL", String.class)
                 .getResultList());
-        live.addAll(em.createQuery("SELECT j.imageDigest FROM Job j WHERE j.imageDigest IS NOT NULL AND j.state IN :open", String.class)
-                .setParameter("open", List.of(JobState.QUEUED, JobState.STARTING, JobState.RUNNING)).getResultList());
-        for (StoredPolicy policy : em.createQuery("FROM StoredPolicy", StoredPolicy.class).getResultList()) {
-            try {
-                for (JsonNode pattern : mapper.readTree(policy.policyJson).path("allowedImages")) {
-                    if (ImageReference.isDigest(pattern.asText())) {
-                        live.add(pattern.asText());
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("the stored policy of tenant " + policy.tenant + " is not JSON; store it again", e);
-            }
-        }
+        users.forEach(user -> live.addAll(user.digestsInUse()));
         return live;
     }
 }

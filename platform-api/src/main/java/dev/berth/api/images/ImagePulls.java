@@ -1,19 +1,19 @@
 package dev.berth.api.images;
 
 import dev.berth.api.config.BerthConfig;
-import dev.berth.api.dispatch.LocalEngine;
-import dev.berth.api.dispatch.ReplicaId;
+import dev.berth.api.replica.LocalEngine;
+import dev.berth.api.replica.ReplicaId;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.GarbageReport;
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.PreparedImage;
-import dev.berth.engine.image.PullProgress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,8 +65,16 @@ public class ImagePulls {
         worker = Thread.ofPlatform().daemon().name("berth-image-pulls").start(this::work);
     }
 
-    /** A pull was requested or an image deleted: look now rather than at the next poll. */
-    public void wake(boolean collect) {
+    void pullRequested(@Observes(during = TransactionPhase.AFTER_SUCCESS) PullRequested request) {
+        wake(false);
+    }
+
+    void deleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) ImageDeleted deletion) {
+        wake(true);
+    }
+
+    /** Looks for pulls now rather than at the next poll, and collects unused content soon if asked to. */
+    void wake(boolean collect) {
         collectSoon |= collect;
         wake.release();
     }

@@ -1,7 +1,6 @@
 package dev.berth.api.jobs;
 
 import dev.berth.api.auth.CallerTenant;
-import dev.berth.api.dispatch.Dispatcher;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobRequest;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,25 +35,15 @@ public class JobResource {
     @Inject
     JobService jobs;
     @Inject
-    JobViews views;
-    @Inject
     JobListing listing;
     @Inject
-    JobCancellation cancellation;
-    @Inject
     LogReader logReader;
-    @Inject
-    Dispatcher dispatcher;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(@HeaderParam("Idempotency-Key") String idempotencyKey, JobRequest request) {
         JobService.Submission submission = jobs.submit(caller.id(), request, Optional.ofNullable(idempotencyKey));
-        Job job = submission.job();
-        if (!submission.replayed()) {
-            dispatcher.wake();
-        }
-        return Response.created(URI.create("/api/v1/jobs/" + job.id)).entity(views.of(job))
+        return Response.created(URI.create("/api/v1/jobs/" + submission.job().id())).entity(submission.job())
                 .header(REPLAYED, submission.replayed() ? "true" : null).build();
     }
 
@@ -82,11 +71,8 @@ public class JobResource {
     @POST
     @Path("/{id}/cancel")
     public Response cancel(@PathParam("id") UUID id) {
-        Job job = cancellation.cancel(caller.id(), id);
-        if (!job.state.isFinal()) {
-            dispatcher.cancelLocal(id);
-        }
-        return Response.status(job.state.isFinal() ? 200 : 202).entity(views.of(job)).build();
+        JobView job = jobs.cancel(caller.id(), id);
+        return Response.status(job.state().isFinal() ? 200 : 202).entity(job).build();
     }
 
     @GET
@@ -95,11 +81,10 @@ public class JobResource {
     public Response logs(@PathParam("id") UUID id, @QueryParam("stream") @DefaultValue("stdout") String stream,
                          @QueryParam("attempt") String attempt, @QueryParam("offset") String offset,
                          @QueryParam("follow") String follow) {
-        Job job = jobs.find(caller.id(), id);
-        int chosen = logReader.attempt(job, QueryValues.number("attempt", attempt));
+        LogReader.AttemptLog chosen = logReader.attempt(caller.id(), id, attempt);
         Long from = QueryValues.number("offset", offset);
-        return Response.ok(logReader.read(job, chosen, stream, from == null ? 0 : from, QueryValues.flag("follow", follow)),
+        return Response.ok(logReader.read(chosen, stream, from == null ? 0 : from, QueryValues.flag("follow", follow)),
                         MediaType.TEXT_PLAIN_TYPE)
-                .header("Berth-Log-Attempt", chosen).build();
+                .header("Berth-Log-Attempt", chosen.attempt()).build();
     }
 }

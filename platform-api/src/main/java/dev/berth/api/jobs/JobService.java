@@ -1,16 +1,16 @@
 package dev.berth.api.jobs;
 
-import dev.berth.api.audit.AuditLog;
-import dev.berth.api.audit.JobAudit;
-import dev.berth.api.dispatch.FairShareQueue;
 import dev.berth.api.images.ImageCatalog;
+import dev.berth.api.lifecycle.Job;
+import dev.berth.api.lifecycle.JobLifecycle;
+import dev.berth.api.lifecycle.JobState;
 import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.refusals.Refusals;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
-import dev.berth.policy.Decision;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobAdmission;
@@ -23,19 +23,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Admits and records jobs, and finds them for their own tenant only. */
+/** Admits jobs and hands them to the lifecycle; finds them for their own tenant only. */
 @ApplicationScoped
 public class JobService {
 
     private static final Logger LOG = Logger.getLogger(JobService.class);
-    private static final long MIB = 1024 * 1024;
 
     @Inject
     EntityManager em;
@@ -48,20 +45,18 @@ public class JobService {
     @Inject
     ImageCatalog images;
     @Inject
-    JsonColumns json;
-    @Inject
     TenantPolicies policies;
-    @Inject
-    AuditLog audit;
     @Inject
     IdempotencyKeys idempotencyKeys;
     @Inject
     JobViews views;
     @Inject
-    FairShareQueue turns;
+    JobLifecycle lifecycle;
+    @Inject
+    Refusals refusals;
 
     /** What a submission answered: a new job, or the one an earlier request with the same idempotency key created. */
-    public record Submission(Job job, boolean replayed) {
+    public record Submission(JobView job, boolean replayed) {
     }
 
     /**
@@ -73,28 +68,11 @@ public class JobService {
         UUID id = UUID.randomUUID();
         Optional<UUID> earlier = idempotencyKey.flatMap(key -> idempotencyKeys.reserve(tenantId, key, request, id));
         if (earlier.isPresent()) {
-            return new Submission(em.find(Job.class, earlier.get()), true);
+            return new Submission(views.of(em.find(Job.class, earlier.get())), true);
         }
-        ExecutionPlan plan = admit(tenantId, request, policies.policyOf(tenantId));
-        Job job = new Job();
-        job.id = id;
-        job.tenant = tenantId;
-        job.state = JobState.QUEUED;
-        job.image = request.image();
-        job.imageDigest = ImageReference.parse(plan.image()).orElseThrow().digest();
-        job.requestJson = json.write(request);
-        job.planJson = json.write(plan);
-        job.createdAt = Instant.now();
-        job.cpuMillis = plan.limits().cpuMillis();
-        job.memoryMiB = (int) (plan.limits().memoryBytes() / MIB);
-        job.pids = plan.limits().pids();
-        job.labels = json.write(request.labels() == null ? Map.of() : request.labels());
-        job.maxAttempts = 1 + plan.retries();
-        em.persist(job);
-        audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
-        turns.enlist(tenantId);
+        Job job = lifecycle.submit(id, tenantId, request, admit(tenantId, request, policies.policyOf(tenantId)));
         LOG.infof("tenant %s submitted job %s (%s)", tenantId, job.id, job.image);
-        return new Submission(job, false);
+        return new Submission(views.of(job), false);
     }
 
     /** The plan the request would run with, exactly as {@link #submit} would decide; stores no job. */
@@ -110,10 +88,7 @@ public class JobService {
      */
     @Transactional
     public ExecutionPlan dryRunUnder(String tenantId, JobRequest request, TenantPolicy candidate) {
-        List<Violation> invalid = TenantPolicyValidator.validate(candidate, admission.ceilings());
-        if (!invalid.isEmpty()) {
-            throw ProblemException.refused(invalid);
-        }
+        refusals.refuseIfAny(TenantPolicyValidator.validate(candidate, admission.ceilings()));
         return admit(tenantId, request, candidate);
     }
 
@@ -122,10 +97,10 @@ public class JobService {
         AdmissionContext context = new AdmissionContext(tenantId, tenants.rangeOf(tenant), service, policy, policies.quotaOf(tenantId));
         Admission result = admission.admit(request, context);
         if (result instanceof Admission.Refused refused) {
-            throw ProblemException.refused(refused.violations());
+            throw refusals.policy(refused.violations());
         }
         ExecutionPlan plan = ((Admission.Admitted) result).plan();
-        String digest = images.pin(plan.image()).orElseThrow(() -> ProblemException.refused(List.of(new Violation("image.available", "image",
+        String digest = images.pin(plan.image()).orElseThrow(() -> refusals.policy(List.of(new Violation("image.available", "image",
                 "image " + plan.image() + " is not in the platform's image catalog; use one GET /api/v1/admin/images lists,"
                         + " or ask a platform admin to pull or import it"))));
         ImageReference named = ImageReference.parse(plan.image()).orElseThrow();
@@ -140,6 +115,12 @@ public class JobService {
             throw ProblemException.notFound("job " + id);
         }
         return job;
+    }
+
+    /** Cancels the tenant's job (see {@link JobLifecycle#cancel}) and answers it as it is now. */
+    @Transactional
+    public JobView cancel(String tenantId, UUID id) {
+        return views.of(lifecycle.cancel(tenantId, id));
     }
 
     /** The tenant's job with every attempt, read in one transaction. */

@@ -2,6 +2,8 @@ package dev.berth.api.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.lifecycle.JobReason;
+import dev.berth.api.lifecycle.JobState;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +16,7 @@ public record JobView(
         UUID id,
         String tenant,
         JobState state,
-        String reason,
+        JobReason reason,
         String detail,
         Integer exitCode,
         Instant createdAt,

@@ -1,5 +1,8 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.json.JsonColumns;
+import dev.berth.api.lifecycle.Job;
+import dev.berth.api.lifecycle.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.lifecycle.Job;
 import dev.berth.api.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,8 +33,25 @@ public class LogReader {
     @Inject
     JobService jobs;
 
-    /** The attempt a request means: the one asked for, or the latest (the first while none ran yet). */
-    public int attempt(Job job, Long requested) {
+    /** One attempt's output of a tenant's job. */
+    public record AttemptLog(String tenant, UUID job, int attempt) {
+    }
+
+    /**
+     * The attempt a request means: the one asked for ({@code requested}, the query parameter as
+     * sent), or the latest (the first while none ran yet). Another tenant's job answers 404.
+     */
+    public AttemptLog attempt(String tenant, UUID id, String requested) {
+        Job job = jobs.find(tenant, id);
+        return new AttemptLog(tenant, id, attempt(job, QueryValues.number("attempt", requested)));
+    }
+
+    /** The latest attempt of a job the caller already holds. */
+    public AttemptLog latest(Job job) {
+        return new AttemptLog(job.tenant, job.id, attempt(job, null));
+    }
+
+    private static int attempt(Job job, Long requested) {
         if (job.logsDeletedAt != null) {
             throw new ProblemException(410, "logs-expired", "Logs expired",
                     "the logs of job " + job.id + " were removed by retention at " + job.logsDeletedAt);
@@ -48,19 +66,17 @@ public class LogReader {
         return requested.intValue();
     }
 
-    public StreamingOutput read(Job job, int attempt, String stream, long offset, boolean follow) {
+    public StreamingOutput read(AttemptLog log, String stream, long offset, boolean follow) {
         if (offset < 0) {
             throw new ProblemException(400, "invalid-offset", "Invalid offset", "offset is a byte count from 0, got " + offset);
         }
-        Path file = logs.file(job.id, attempt, stream);
+        Path file = logs.file(log.job(), log.attempt(), stream);
         if (!follow) {
             return out -> copyFrom(file, offset, out);
         }
-        String tenant = job.tenant;
-        UUID id = job.id;
         return out -> {
             long position = offset;
-            BooleanSupplier over = () -> jobs.attemptOver(tenant, id, attempt);
+            BooleanSupplier over = () -> jobs.attemptOver(log.tenant(), log.job(), log.attempt());
             while (true) {
                 // Read the state before the bytes: output written before the attempt ended is then never missed.
                 boolean ended = over.getAsBoolean();

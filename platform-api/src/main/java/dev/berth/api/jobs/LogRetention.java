@@ -1,7 +1,8 @@
 package dev.berth.api.jobs;
 
 import dev.berth.api.config.BerthConfig;
-import dev.berth.api.dispatch.ReplicaId;
+import dev.berth.api.lifecycle.JobLifecycle;
+import dev.berth.api.replica.ReplicaId;
 import dev.berth.policy.tenant.TenantQuota;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +43,8 @@ public class LogRetention {
     BerthConfig config;
     @Inject
     ReplicaId replica;
+    @Inject
+    JobLifecycle lifecycle;
 
     /** Deletes what is due, a batch at a time; returns how many jobs' logs went. */
     public int sweep() {
@@ -51,7 +54,7 @@ public class LogRetention {
             due = QuarkusTransaction.requiringNew().call(this::due);
             for (UUID id : due) {
                 logs.delete(id);
-                QuarkusTransaction.requiringNew().run(() -> markDeleted(id));
+                lifecycle.logsDeleted(id);
             }
             total += due.size();
         } while (due.size() == BATCH);
@@ -67,12 +70,5 @@ public class LogRetention {
                 .setParameter("batch", BATCH)
                 .getResultList();
         return ids;
-    }
-
-    private void markDeleted(UUID id) {
-        em.createNativeQuery("UPDATE jobs SET logs_deleted_at = :now WHERE id = :id")
-                .setParameter("now", Instant.now())
-                .setParameter("id", id)
-                .executeUpdate();
     }
 }

@@ -2,8 +2,9 @@ package dev.berth.api.policy;
 
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
-import dev.berth.api.jobs.JsonColumns;
+import dev.berth.api.json.JsonColumns;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.refusals.Refusals;
 import dev.berth.api.tenants.Tenant;
 import dev.berth.api.tenants.TenantService;
 import dev.berth.policy.JobAdmission;
@@ -41,6 +42,8 @@ public class TenantPolicies {
     JsonColumns json;
     @Inject
     AuditLog audit;
+    @Inject
+    Refusals refusals;
 
     /** The policy admission applies: the stored one, or the default for a tenant nobody configured. */
     @Transactional
@@ -71,8 +74,8 @@ public class TenantPolicies {
     /** Stores the policy, registering the tenant if this is the first anyone has heard of it. */
     @Transactional
     public TenantPolicy storePolicy(String tenant, TenantPolicy policy, String admin) {
-        refuseIfAny(tenantIdViolations(tenant));
-        refuseIfAny(TenantPolicyValidator.validate(policy, admission.ceilings()));
+        refusals.refuseIfAny(tenantIdViolations(tenant));
+        refusals.refuseIfAny(TenantPolicyValidator.validate(policy, admission.ceilings()));
         tenants.findOrRegister(tenant);
         StoredPolicy stored = em.find(StoredPolicy.class, tenant);
         boolean first = stored == null;
@@ -93,8 +96,8 @@ public class TenantPolicies {
     /** Stores the quota, registering the tenant if this is the first anyone has heard of it. */
     @Transactional
     public TenantQuota storeQuota(String tenant, TenantQuota quota, String admin) {
-        refuseIfAny(tenantIdViolations(tenant));
-        refuseIfAny(TenantQuotaValidator.validate(quota));
+        refusals.refuseIfAny(tenantIdViolations(tenant));
+        refusals.refuseIfAny(TenantQuotaValidator.validate(quota));
         tenants.findOrRegister(tenant);
         StoredQuota stored = em.find(StoredQuota.class, tenant);
         boolean first = stored == null;
@@ -121,11 +124,5 @@ public class TenantPolicies {
     private static List<Violation> tenantIdViolations(String tenant) {
         return TENANT_ID.matcher(tenant).matches() ? List.of() : List.of(new Violation("tenant.id", "tenant",
                 "a tenant ID is 1-63 characters [A-Za-z0-9._-] starting with a letter or digit, as in the token's organization claim"));
-    }
-
-    private static void refuseIfAny(List<Violation> violations) {
-        if (!violations.isEmpty()) {
-            throw ProblemException.refused(violations);
-        }
     }
 }

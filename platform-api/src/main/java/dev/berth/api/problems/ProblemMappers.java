@@ -1,10 +1,8 @@
 package dev.berth.api.problems;
 
-import dev.berth.api.audit.denials.Denials;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -15,14 +13,8 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    @Inject
-    Denials denials;
-
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        if (e.problem().violations() != null) {
-            denials.refused(e.problem());
-        }
         return respond(e.problem());
     }
 
@@ -39,10 +31,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        Problem problem = Problem.of(403, "forbidden", "Forbidden",
-                e.getMessage() == null || e.getMessage().isBlank() ? "your roles do not allow this request" : e.getMessage());
-        denials.forbidden(problem.detail());
-        return respond(problem);
+        return respond(Problem.of(403, "forbidden", "Forbidden",
+                e.getMessage() == null || e.getMessage().isBlank() ? "your roles do not allow this request" : e.getMessage()));
     }
 
     @ServerExceptionMapper

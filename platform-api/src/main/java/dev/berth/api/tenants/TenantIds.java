@@ -1,6 +1,5 @@
 package dev.berth.api.tenants;
 
-import dev.berth.api.problems.ProblemException;
 import dev.berth.policy.Violation;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -17,22 +16,19 @@ public final class TenantIds {
     private TenantIds() {
     }
 
-    public static String requireValid(String id) {
-        if (id == null || !LABEL.matcher(id).matches()) {
-            throw ProblemException.refused(List.of(new Violation("tenant.id", "id",
-                    "a tenant ID is 2-63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen")));
-        }
-        return id;
+    public static List<Violation> idViolations(String id) {
+        return id != null && LABEL.matcher(id).matches() ? List.of() : List.of(new Violation("tenant.id", "id",
+                "a tenant ID is 2-63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen"));
     }
 
+    public static List<Violation> nameViolations(String name) {
+        boolean acceptable = name == null || name.isBlank() || name.length() <= MAX_NAME && name.chars().noneMatch(Character::isISOControl);
+        return acceptable ? List.of()
+                : List.of(new Violation("tenant.name", "name", "a tenant name is at most " + MAX_NAME + " printable characters"));
+    }
+
+    /** The name people see: as given (without surrounding blanks), or the ID when none was given; check it with {@link #nameViolations} first. */
     public static String displayName(String name, String id) {
-        if (name == null || name.isBlank()) {
-            return id;
-        }
-        if (name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
-            throw ProblemException.refused(List.of(new Violation("tenant.name", "name",
-                    "a tenant name is at most " + MAX_NAME + " printable characters")));
-        }
-        return name.strip();
+        return name == null || name.isBlank() ? id : name.strip();
     }
 }

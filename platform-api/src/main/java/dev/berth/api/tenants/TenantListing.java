@@ -1,5 +1,6 @@
 package dev.berth.api.tenants;
 
+import dev.berth.api.lifecycle.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -17,7 +18,7 @@ public class TenantListing {
 
     private static final String QUERY = """
                 SELECT t.id, COALESCE(i.display_name, t.id), i.organization_id, t.id_range_start, t.id_range_size, t.created_at,
-                       COUNT(j.id), COUNT(j.id) FILTER (WHERE j.state IN ('QUEUED', 'STARTING', 'RUNNING')),
+                       COUNT(j.id), COUNT(j.id) FILTER (WHERE j.state IN (%s)),
                        COALESCE(SUM(j.cpu_seconds), 0), COALESCE(SUM(j.wall_seconds), 0)
                 FROM tenants t
                 LEFT JOIN tenant_identities i ON i.tenant = t.id
@@ -31,12 +32,16 @@ public class TenantListing {
 
     @Transactional
     public List<TenantSummary> all() {
-        return summaries(em.createNativeQuery(QUERY.formatted("")));
+        return summaries(em.createNativeQuery(query("")));
     }
 
     @Transactional
     public Optional<TenantSummary> one(String tenantId) {
-        return summaries(em.createNativeQuery(QUERY.formatted("WHERE t.id = :id")).setParameter("id", tenantId)).stream().findFirst();
+        return summaries(em.createNativeQuery(query("WHERE t.id = :id")).setParameter("id", tenantId)).stream().findFirst();
+    }
+
+    private static String query(String where) {
+        return QUERY.formatted(JobState.sql(JobState.OPEN), where);
     }
 
     @SuppressWarnings("unchecked")

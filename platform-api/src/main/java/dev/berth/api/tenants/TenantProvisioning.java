@@ -2,6 +2,7 @@ package dev.berth.api.tenants;
 
 import dev.berth.api.identity.Organizations;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.refusals.Refusals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -20,9 +21,12 @@ public class TenantProvisioning {
     Organizations organizations;
     @Inject
     TenantRegistrations registrations;
+    @Inject
+    Refusals refusals;
 
-    public void provision(String requestedId, String requestedName, String actor) {
-        String id = TenantIds.requireValid(requestedId);
+    public void provision(String id, String requestedName, String actor) {
+        refusals.refuseIfAny(TenantIds.idViolations(id));
+        refusals.refuseIfAny(TenantIds.nameViolations(requestedName));
         String name = TenantIds.displayName(requestedName, id);
         if (registrations.isProvisioned(id)) {
             throw new ProblemException(409, "tenant-exists", "Tenant exists",

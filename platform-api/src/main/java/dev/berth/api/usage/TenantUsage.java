@@ -1,5 +1,6 @@
 package dev.berth.api.usage;
 
+import dev.berth.api.lifecycle.JobState;
 import dev.berth.api.policy.TenantPolicies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,13 +22,13 @@ public class TenantUsage {
     @Transactional
     public QuotaView of(String tenant) {
         Object[] active = (Object[]) em.createNativeQuery("SELECT count(*), COALESCE(sum(cpu_millis), 0), COALESCE(sum(memory_mib), 0), "
-                        + "COALESCE(sum(pids), 0) FROM jobs WHERE tenant = :tenant AND state IN ('STARTING', 'RUNNING')")
+                        + "COALESCE(sum(pids), 0) FROM jobs WHERE tenant = :tenant AND state IN (" + JobState.sql(JobState.ACTIVE) + ")")
                 .setParameter("tenant", tenant).getSingleResult();
         long logBytes = count("SELECT COALESCE(sum(log_bytes), 0) FROM jobs WHERE tenant = :tenant AND logs_deleted_at IS NULL "
                 + "AND finished_at IS NOT NULL", tenant);
         long lastHour = ((Number) em.createNativeQuery("SELECT count(*) FROM job_attempts WHERE tenant = :tenant AND claimed_at > :since")
                 .setParameter("tenant", tenant).setParameter("since", Instant.now().minus(1, ChronoUnit.HOURS)).getSingleResult()).longValue();
-        long queued = count("SELECT count(*) FROM jobs WHERE tenant = :tenant AND state = 'QUEUED'", tenant);
+        long queued = count("SELECT count(*) FROM jobs WHERE tenant = :tenant AND state = " + JobState.QUEUED.sql(), tenant);
         @SuppressWarnings("unchecked")
         List<Object[]> totals = (List<Object[]>) em.createNativeQuery("SELECT attempts, cpu_seconds, wall_seconds, peak_memory_bytes "
                 + "FROM tenant_usage WHERE tenant = :tenant").setParameter("tenant", tenant).getResultList();

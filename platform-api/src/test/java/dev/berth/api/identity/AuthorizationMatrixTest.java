@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.api.JobPolling;
 import dev.berth.api.auth.LocalSigningKey;
 import dev.berth.api.auth.TokenMinter;
-import dev.berth.api.embedded.EmbeddedDefaults;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -253,7 +252,7 @@ class AuthorizationMatrixTest {
     }
 
     private static JwtClaimsBuilder claims(List<String> organizations, String... roles) {
-        return Jwt.issuer(EmbeddedDefaults.ISSUER).audience(TokenMinter.AUDIENCE).subject("matrix-user")
+        return Jwt.issuer(TokenMinter.ISSUER).audience(TokenMinter.AUDIENCE).subject("matrix-user")
                 .claim("organization", organizations).claim("realm_access", Map.of("roles", List.of(roles)))
                 .expiresIn(600);
     }

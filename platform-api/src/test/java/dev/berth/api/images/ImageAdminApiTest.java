@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
-import dev.berth.api.dispatch.ReplicaId;
+import dev.berth.api.replica.ReplicaId;
 import dev.berth.engine.image.OciLayout;
 import dev.berth.engine.testing.TestImageBuilder;
 import dev.berth.engine.testing.TestLayers;

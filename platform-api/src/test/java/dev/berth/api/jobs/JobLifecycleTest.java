@@ -3,15 +3,27 @@ package dev.berth.api.jobs;
 import static dev.berth.api.jobs.JobsApi.shell;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
+import dev.berth.api.lifecycle.Job;
+import dev.berth.api.lifecycle.JobLifecycle;
+import dev.berth.api.lifecycle.JobQueued;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.JobRequest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
@@ -27,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.FutureTask;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +56,40 @@ class JobLifecycleTest {
     URL base;
     @Inject
     LogRetention retention;
+    @Inject
+    QueuedWitness witness;
+    @Inject
+    JobService jobs;
+    @Inject
+    JobLifecycle lifecycle;
+    @Inject
+    ObjectMapper mapper;
 
     private JobsApi api;
+
+    /**
+     * Hears of queued jobs as the dispatcher does (after success) and notes whether the job was
+     * visible then to a transaction of another thread, as the dispatcher's claim is.
+     */
+    @ApplicationScoped
+    static class QueuedWitness {
+
+        private final Map<UUID, Boolean> visible = new ConcurrentHashMap<>();
+
+        @Inject
+        EntityManager em;
+
+        void queued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueued job) throws Exception {
+            FutureTask<Boolean> read = new FutureTask<>(() -> QuarkusTransaction.requiringNew().call(() -> em.find(Job.class, job.id()) != null));
+            Thread.ofPlatform().start(read);
+            visible.put(job.id(), read.get());
+        }
+
+        /** Through a method: a field read on the injected client proxy would not reach the bean. */
+        Map<UUID, Boolean> announced() {
+            return Map.copyOf(visible);
+        }
+    }
 
     @BeforeEach
     void setUp() {
@@ -85,6 +131,22 @@ class JobLifecycleTest {
         post("idem", key, Map.of("image", "busybox", "command", List.of("true"))).statusCode(201).header(JobResource.REPLAYED, (String) null);
         post("idem", "has space", Map.of("image", "busybox", "command", List.of("true")))
                 .statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aQueuedJobIsAnnouncedOnceCommittedAndNeverWhenItsSubmissionRollsBack() throws Exception {
+        String committed = api.submit("announced", shell("true"));
+        assertThat(witness.announced()).containsEntry(UUID.fromString(committed), true);
+
+        JobRequest request = mapper.readValue("{\"image\": \"busybox\", \"command\": [\"true\"]}", JobRequest.class);
+        ExecutionPlan plan = jobs.dryRun("announced", request);
+        UUID rolledBack = UUID.randomUUID();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            lifecycle.submit(rolledBack, "announced", request, plan);
+            throw new IllegalStateException("the submission fails after the job was written");
+        })).hasMessageContaining("the submission fails");
+        assertThat(witness.announced()).doesNotContainKey(rolledBack);
+        given().auth().oauth2(api.token("announced")).get("/api/v1/jobs/" + rolledBack).then().statusCode(404);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -17,6 +18,8 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -168,6 +171,38 @@ class TenantPolicyApiTest {
         put("acme-q", "quota", Map.of("concurrentJobs", 0, "cpuMillis", 2000, "memoryMiB", 64, "pids", 512,
                 "logBytes", 0, "jobsPerHour", 100)).statusCode(200);
         post("acme-q", "", BUSYBOX).statusCode(422).body("violations.rule", contains("quota.concurrent-jobs"));
+    }
+
+    /**
+     * The console's preview catches the refusal to show it, so no exception reaches the HTTP
+     * problem mapper; the refusal is audited all the same, where admission decided it.
+     */
+    @Test
+    void theConsolesPreviewAuditsARefusalLikeTheApisDryRun() throws InterruptedException {
+        put("previewco", "policy", Map.of("allowedImages", List.of("busybox"))).statusCode(200);
+        String csrf = "c".repeat(43);
+        String target = "POST /console/tenants/previewco/policy/preview";
+        given().cookie("berth_console_session", admin()).cookie("berth_csrf", csrf).contentType(ContentType.URLENC)
+                .formParam("_csrf", csrf).formParam("policy", "{\"allowedImages\": [\"busybox\"]}")
+                .formParam("sample", "{\"image\": \"busybox\", \"command\": [\"id\"], \"user\": 0}")
+                .post("/console/tenants/previewco/policy/preview")
+                .then().statusCode(200).body(containsString("Refused"), containsString("user.non-root"));
+
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        List<Map<String, Object>> denials = deniedAt(target);
+        while (denials.isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            denials = deniedAt(target);
+        }
+        assertThat(denials).singleElement().satisfies(event -> assertThat(event).containsEntry("outcome", "denied")
+                .containsEntry("reason", "1 rule(s) refuse this job; see violations")
+                .containsEntry("ruleIds", List.of("user.non-root")));
+    }
+
+    private List<Map<String, Object>> deniedAt(String target) {
+        List<Map<String, Object>> events = given().auth().oauth2(admin()).queryParam("action", "policy.deny").queryParam("actor", "root-admin")
+                .get("/api/v1/audit").then().statusCode(200).extract().jsonPath().getList("items");
+        return events.stream().filter(event -> target.equals(event.get("target"))).toList();
     }
 
     private long jobCount() {

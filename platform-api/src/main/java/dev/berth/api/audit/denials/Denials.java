@@ -5,8 +5,7 @@ import dev.berth.api.audit.AuditLog;
 import dev.berth.api.audit.Provenance;
 import dev.berth.api.audit.Provenances;
 import dev.berth.api.auth.CallerTenant;
-import dev.berth.api.problems.Problem;
-import dev.berth.policy.Violation;
+import dev.berth.api.refusals.Refusal;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;
@@ -25,16 +24,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Records refused requests: failed authentication and authorization (from Quarkus' security
- * events) and refusals the application raises itself (from the problem mappers). A refusal
- * changes nothing, so its event is written in a transaction of its own, off the request thread
- * (security events arrive on the I/O thread, which must not block on the database).
+ * events) and the refusals the platform decides itself (its {@link Refusal} events, announced
+ * where each is decided). A refusal changes nothing, so its event is written in a transaction of
+ * its own, off the request thread (security events arrive on the I/O thread, which must not block
+ * on the database, and a refusal is announced inside the transaction it rolls back).
  */
 @ApplicationScoped
 public class Denials {
 
     private static final Logger LOG = Logger.getLogger(Denials.class);
-    /** Set on a request whose denial a security event already recorded, so the mapper does not record it twice. */
-    private static final String RECORDED = "berth.audit.denial-recorded";
     /** Bounded: a flood of bad tokens may lose denial events (counted in the log), never the platform's memory. */
     private static final int BACKLOG = 10_000;
 
@@ -53,7 +51,7 @@ public class Denials {
     void authenticationFailed(@Observes AuthenticationFailureEvent event) {
         RoutingContext http = http(event.getEventProperties());
         record(AuditEntry.denied("authn.fail", null, target(http)).reason(reason(event.getAuthenticationFailure())),
-                Provenances.of(null, http), http);
+                Provenances.of(null, http));
     }
 
     void authorizationFailed(@Observes AuthorizationFailureEvent event) {
@@ -61,28 +59,16 @@ public class Denials {
         boolean anonymous = event.getSecurityIdentity() == null || event.getSecurityIdentity().isAnonymous();
         record(AuditEntry.denied(anonymous ? "authn.missing" : "authz.deny", null, target(http))
                         .reason(reason(event.getAuthorizationFailure())),
-                Provenances.of(event.getSecurityIdentity(), http), http);
+                Provenances.of(event.getSecurityIdentity(), http));
     }
 
-    /** A 403 the application raised (e.g. a tenant route called with several organizations). */
-    public void forbidden(String detail) {
-        RoutingContext http = request.getCurrent();
-        if (http == null || !Boolean.TRUE.equals(http.get(RECORDED))) {
-            record(AuditEntry.denied("authz.deny", tenantOrNull(), target(http)).reason(detail), provenances.current(), http);
-        }
+    /** Observed on the thread that decided the refusal, so the caller and the request are still the current ones. */
+    void refused(@Observes Refusal refusal) {
+        record(AuditEntry.denied(refusal.action(), tenantOrNull(), target(currentRequest())).reason(refusal.detail())
+                .ruleIds(refusal.ruleIds()), provenances.current());
     }
 
-    /** A request the policy refused: the rule IDs say which rules. */
-    public void refused(Problem problem) {
-        RoutingContext http = request.getCurrent();
-        record(AuditEntry.denied("policy.deny", tenantOrNull(), target(http)).reason(problem.detail())
-                .ruleIds(problem.violations().stream().map(Violation::rule).toList()), provenances.current(), http);
-    }
-
-    private void record(AuditEntry entry, Provenance provenance, RoutingContext http) {
-        if (http != null) {
-            http.put(RECORDED, true);
-        }
+    private void record(AuditEntry entry, Provenance provenance) {
         try {
             writer.execute(() -> {
                 try {
@@ -107,15 +93,15 @@ public class Denials {
                 return http;
             }
         }
+        return currentRequest();
+    }
+
+    private RoutingContext currentRequest() {
         return Arc.container().requestContext().isActive() ? request.getCurrent() : null;
     }
 
     private String tenantOrNull() {
-        try {
-            return caller.id();
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return Arc.container().requestContext().isActive() ? caller.tenant().orElse(null) : null;
     }
 
     private static String target(RoutingContext http) {

@@ -6,7 +6,6 @@ import dev.berth.api.console.FormState;
 import dev.berth.api.console.session.ConsoleAccess;
 import dev.berth.api.console.session.ConsoleSession;
 import dev.berth.api.images.ImageCatalog;
-import dev.berth.api.images.ImagePulls;
 import dev.berth.api.images.ImageState;
 import dev.berth.api.images.ImageView;
 import dev.berth.api.problems.ProblemException;
@@ -38,8 +37,6 @@ public class ImagesResource {
     ConsoleSession session;
     @Inject
     ImageCatalog catalog;
-    @Inject
-    ImagePulls pulls;
 
     @GET
     public Response list(@QueryParam("notice") String notice) {
@@ -52,7 +49,7 @@ public class ImagesResource {
     @Path("table")
     public String table() {
         access.requireAdmin();
-        List<ImageView> images = views();
+        List<ImageView> images = catalog.list();
         return ConsoleTemplates.imageTable(images, pulling(images)).render();
     }
 
@@ -69,7 +66,6 @@ public class ImagesResource {
         } catch (ProblemException refused) {
             return page(refused.problem().status(), FormState.of(values).withError("ref", refused.getMessage()), null);
         }
-        pulls.wake(false);
         return Response.seeOther(URI.create("/console/images?notice=pulling")).build();
     }
 
@@ -82,17 +78,12 @@ public class ImagesResource {
         } catch (ProblemException refused) {
             return page(refused.problem().status(), FormState.failed(Map.of(), refused.getMessage()), null);
         }
-        pulls.wake(true);
         return Response.seeOther(URI.create("/console/images?notice=deleted")).build();
     }
 
     private Response page(int status, FormState form, String notice) {
-        List<ImageView> images = views();
+        List<ImageView> images = catalog.list();
         return ConsolePages.html(status, ConsoleTemplates.images(images, pulling(images), form, notice));
-    }
-
-    private List<ImageView> views() {
-        return catalog.list().stream().map(ImageView::of).toList();
     }
 
     private static boolean pulling(List<ImageView> images) {

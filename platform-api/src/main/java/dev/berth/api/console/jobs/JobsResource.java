@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.session.ConsoleAccess;
-import dev.berth.api.jobs.Job;
 import dev.berth.api.jobs.JobListing;
 import dev.berth.api.jobs.JobPage;
 import dev.berth.api.jobs.JobService;
-import dev.berth.api.jobs.JobState;
 import dev.berth.api.jobs.JobView;
+import dev.berth.api.lifecycle.JobState;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.tenants.TenantListing;
 import dev.berth.api.tenants.TenantSummary;
@@ -98,20 +97,17 @@ public class JobsResource {
     @Path("/{tenant}/{id}/log")
     public Response log(@PathParam("tenant") String tenant, @PathParam("id") String id) {
         access.requireAdmin();
-        Job job;
+        LogTail.Tail output;
         try {
-            job = jobs.find(tenant, jobId(tenant, id));
-        } catch (ProblemException missing) {
-            throw new ConsoleNotFound("Job " + id + " of tenant " + tenant);
+            output = tail.of(tenant, jobId(tenant, id));
+        } catch (ProblemException unavailable) {
+            if (unavailable.problem().status() == 404) {
+                throw new ConsoleNotFound("Job " + id + " of tenant " + tenant);
+            }
+            return ConsolePages.html(STOP_POLLING, ConsoleTemplates.logTail(unavailable.getMessage(), true).render());
         }
-        boolean over = job.state.isFinal();
-        String text;
-        try {
-            text = tail.of(job);
-        } catch (ProblemException gone) {
-            return ConsolePages.html(STOP_POLLING, ConsoleTemplates.logTail(gone.getMessage(), true).render());
-        }
-        return ConsolePages.html(over ? STOP_POLLING : 200, ConsoleTemplates.logTail(text.isEmpty() ? "(no output yet)" : text, over).render());
+        return ConsolePages.html(output.over() ? STOP_POLLING : 200,
+                ConsoleTemplates.logTail(output.text().isEmpty() ? "(no output yet)" : output.text(), output.over()).render());
     }
 
     private static UUID jobId(String tenant, String id) {

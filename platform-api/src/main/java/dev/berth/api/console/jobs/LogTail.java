@@ -1,8 +1,9 @@
 package dev.berth.api.console.jobs;
 
-import dev.berth.api.jobs.Job;
 import dev.berth.api.jobs.JobLogs;
+import dev.berth.api.jobs.JobService;
 import dev.berth.api.jobs.LogReader;
+import dev.berth.api.lifecycle.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 
 /** The end of a job's stdout, read through the API's log reader, small enough to redraw every few seconds. */
 @ApplicationScoped
@@ -19,20 +21,27 @@ public class LogTail {
     static final int TAIL_BYTES = 64 * 1024;
 
     @Inject
+    JobService jobs;
+    @Inject
     LogReader reader;
     @Inject
     JobLogs logs;
 
-    /** Throws the reader's problem (e.g. 410 for logs removed by retention). */
-    public String of(Job job) {
-        int attempt = reader.attempt(job, null);
-        Path file = logs.file(job.id, attempt, "stdout");
+    /** The latest attempt's output, and whether the job is final (so the output is complete). */
+    public record Tail(String text, boolean over) {
+    }
+
+    /** Throws the job service's and the reader's problems (404 for another tenant's job, 410 for logs removed by retention). */
+    public Tail of(String tenant, UUID id) {
+        Job job = jobs.find(tenant, id);
+        LogReader.AttemptLog attempt = reader.latest(job);
+        Path file = logs.file(job.id, attempt.attempt(), "stdout");
         try {
             long size = Files.isRegularFile(file) ? Files.size(file) : 0;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            reader.read(job, attempt, "stdout", Math.max(0, size - TAIL_BYTES), false).write(out);
+            reader.read(attempt, "stdout", Math.max(0, size - TAIL_BYTES), false).write(out);
             // A cut through a multi-byte character shows as a replacement character, not an error.
-            return out.toString(StandardCharsets.UTF_8);
+            return new Tail(out.toString(StandardCharsets.UTF_8), job.state.isFinal());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the output of job " + job.id + " from " + file, e);
         }

@@ -1,19 +1,14 @@
 package dev.berth.api.console.session;
 
-import dev.berth.api.console.ConsolePages;
-import dev.berth.api.audit.denials.Denials;
 import dev.berth.api.console.ConsoleNotFound;
+import dev.berth.api.console.ConsolePages;
 import dev.berth.api.console.ConsoleTemplates;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Console refusals as pages: to the login page when nobody is signed in, a 403 page that says where to go otherwise. */
 public class ConsoleErrorPages {
-
-    @Inject
-    Denials denials;
 
     @ServerExceptionMapper
     public Response loginRequired(ConsoleLoginRequired e) {
@@ -25,10 +20,8 @@ public class ConsoleErrorPages {
         return ConsolePages.html(404, ConsoleTemplates.missing(e.getMessage()));
     }
 
-    /** Recorded like a refused API call, so the audit log shows console probing too. */
     @ServerExceptionMapper
     public Response denied(ConsoleDenied e) {
-        denials.forbidden(e.getMessage());
         return ConsolePages.html(403, ConsoleTemplates.forbidden(e.getMessage(), e.viewer().roleList()));
     }
 }

@@ -4,7 +4,6 @@ import dev.berth.api.console.ConsolePages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.api.audit.denials.Denials;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.FormState;
@@ -66,8 +65,6 @@ public class TenantDetailResource {
     StrictJson json;
     @Inject
     ObjectMapper mapper;
-    @Inject
-    Denials denials;
 
     @GET
     public Response show(@PathParam("tenant") String tenant, @QueryParam("saved") String saved) {
@@ -174,14 +171,13 @@ public class TenantDetailResource {
         return FormState.of(Map.of("policy", pretty(policies.policyOfKnown(tenant))));
     }
 
-    /** Refusals with violations are audited as the API audits them (policy.deny); their messages go next to the fields. */
+    /** A refusal's violations go next to the fields they name; the service that refused has audited it already. */
     private FormState refusal(Map<String, String> values, ProblemException refused) {
         List<Violation> violations = refused.problem().violations();
         if (violations == null) {
             return values.containsKey("policy") ? FormState.of(values).withError("policy", refused.getMessage())
                     : FormState.failed(values, refused.getMessage());
         }
-        denials.refused(refused.problem());
         return values.containsKey("policy")
                 ? FormState.refused(values, violations.stream().map(v -> new Violation(v.rule(), "policy",
                         (v.field().isEmpty() ? "" : v.field() + ": ") + v.message())).toList(), field -> field)

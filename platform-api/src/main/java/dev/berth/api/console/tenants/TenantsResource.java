@@ -1,7 +1,6 @@
 package dev.berth.api.console.tenants;
 
 import dev.berth.api.console.ConsolePages;
-import dev.berth.api.audit.denials.Denials;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.FormState;
 import dev.berth.api.console.session.ConsoleAccess;
@@ -36,8 +35,6 @@ public class TenantsResource {
     TenantListing listing;
     @Inject
     TenantProvisioning provisioning;
-    @Inject
-    Denials denials;
 
     @GET
     public Response list(@QueryParam("created") String created) {
@@ -57,9 +54,6 @@ public class TenantsResource {
         } catch (ProblemException refused) {
             FormState form = refused.problem().violations() == null ? FormState.failed(values, refused.getMessage())
                     : FormState.refused(values, refused.problem().violations(), field -> field);
-            if (refused.problem().violations() != null) {
-                denials.refused(refused.problem());
-            }
             return page(refused.problem().status(), form, null);
         }
         return Response.seeOther(URI.create("/console/tenants?created=" + values.get("id"))).build();

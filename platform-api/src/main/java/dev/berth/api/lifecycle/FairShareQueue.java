@@ -1,4 +1,4 @@
-package dev.berth.api.dispatch;
+package dev.berth.api.lifecycle;
 
 import dev.berth.policy.tenant.TenantQuota;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +16,7 @@ import java.util.UUID;
  * not fit the room left on this replica; its jobs wait, they are not refused.
  */
 @ApplicationScoped
-public class FairShareQueue {
+class FairShareQueue {
 
     /**
      * Walks the tenants in turn order along {@code dispatch_turns_order} and stops at the first
@@ -30,7 +30,7 @@ public class FairShareQueue {
     private static final String NEXT = """
             WITH busy AS (
                 SELECT tenant, count(*) AS jobs, sum(cpu_millis) AS cpu, sum(memory_mib) AS memory, sum(pids) AS pids
-                FROM jobs WHERE state IN ('STARTING', 'RUNNING') GROUP BY tenant)
+                FROM jobs WHERE state IN (%s) GROUP BY tenant)
             SELECT id FROM (
                 SELECT head.id, turn.tenant, COALESCE(q.jobs_per_hour, :perHour) AS per_hour
                 FROM dispatch_turns turn
@@ -38,7 +38,7 @@ public class FairShareQueue {
                 LEFT JOIN busy b ON b.tenant = turn.tenant
                 CROSS JOIN LATERAL (
                     SELECT j.id, j.cpu_millis, j.memory_mib, j.pids FROM jobs j
-                    WHERE j.tenant = turn.tenant AND j.state = 'QUEUED' AND (j.not_before IS NULL OR j.not_before <= now())
+                    WHERE j.tenant = turn.tenant AND j.state = %s AND (j.not_before IS NULL OR j.not_before <= now())
                     ORDER BY j.created_at LIMIT 1) head
                 WHERE head.cpu_millis <= :freeCpu AND head.memory_mib <= :freeMemory
                   AND COALESCE(b.jobs, 0) + 1 <= COALESCE(q.concurrent_jobs, :jobs)
@@ -50,25 +50,18 @@ public class FairShareQueue {
             WHERE (SELECT count(*) FROM job_attempts a WHERE a.tenant = candidate.tenant AND a.claimed_at > now() - interval '1 hour')
                   < candidate.per_hour
             LIMIT 1
-            """;
+            """.formatted(JobState.sql(JobState.ACTIVE), JobState.QUEUED.sql());
 
     @Inject
     EntityManager em;
 
-    /** Lets the tenant take turns; a tenant new to the queue goes first. Call when it submits a job. */
-    public void enlist(String tenant) {
-        em.createNativeQuery("INSERT INTO dispatch_turns (tenant, last_claimed_at) VALUES (:tenant, '-infinity') ON CONFLICT DO NOTHING")
-                .setParameter("tenant", tenant)
-                .executeUpdate();
-    }
-
-    /** The job to claim next, if any fits; call inside the claiming transaction. */
-    Optional<UUID> next(HostCapacity.Room room) {
+    /** The job to claim next, if any fits the free CPU and memory; call inside the claiming transaction. */
+    Optional<UUID> next(int freeCpuMillis, int freeMemoryMiB) {
         TenantQuota defaults = TenantQuota.defaults();
         @SuppressWarnings("unchecked")
         List<UUID> ids = em.createNativeQuery(NEXT, UUID.class)
-                .setParameter("freeCpu", room.cpuMillis())
-                .setParameter("freeMemory", room.memoryMiB())
+                .setParameter("freeCpu", freeCpuMillis)
+                .setParameter("freeMemory", freeMemoryMiB)
                 .setParameter("jobs", defaults.concurrentJobs())
                 .setParameter("cpu", defaults.cpuMillis())
                 .setParameter("memory", defaults.memoryMiB())

@@ -1,4 +1,4 @@
-package dev.berth.api.jobs;
+package dev.berth.api.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.berth.api.dispatch;
+package dev.berth.api.replica;
 
 import dev.berth.api.config.BerthConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.berth.api.dispatch;
+package dev.berth.api.lifecycle;
 
 import java.time.Duration;
 

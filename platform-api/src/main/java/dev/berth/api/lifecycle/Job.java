@@ -1,4 +1,4 @@
-package dev.berth.api.jobs;
+package dev.berth.api.lifecycle;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -8,11 +8,17 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A submitted job: what was asked, the plan it was admitted with, and what became of it. */
+/**
+ * A submitted job: what was asked, the plan it was admitted with, and what became of it. Read-only
+ * to the ORM: {@link JobLifecycle} makes every change with its own statements, so no code that
+ * merely holds a job can change it behind the lifecycle's back.
+ */
 @Entity
+@Immutable
 @Table(name = "jobs")
 public class Job {
 
@@ -26,7 +32,8 @@ public class Job {
     @Column(nullable = false)
     public JobState state;
 
-    public String reason;
+    @Enumerated(EnumType.STRING)
+    public JobReason reason;
 
     public String detail;
 

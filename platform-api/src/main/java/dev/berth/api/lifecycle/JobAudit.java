@@ -1,43 +1,47 @@
-package dev.berth.api.audit;
+package dev.berth.api.lifecycle;
 
+import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.chain.ChainHash;
-import dev.berth.api.jobs.Job;
-import dev.berth.api.jobs.JobState;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The audit entries of a job's life, so the job services record each with one line. */
-public final class JobAudit {
+/** The audit entries of a job's life, one per transition of {@link JobLifecycle} that has one. */
+final class JobAudit {
 
     private JobAudit() {
     }
 
     /** Admitted and queued; the digest covers the execution plan that will run, the rules say why it looks so. */
-    public static AuditEntry submitted(Job job, List<String> rules) {
+    static AuditEntry submitted(Job job, List<String> rules) {
         return AuditEntry.success("job.submit", job.tenant, target(job)).ruleIds(rules).securityDigest(digest(job.planJson));
     }
 
+    /** A tenant asked to stop the job; the reason says whether it ended at once (it was queued) or is being stopped. */
+    static AuditEntry cancelRequested(Job job) {
+        return AuditEntry.success("job.cancel", job.tenant, target(job)).reason("requested; the job is " + job.state);
+    }
+
     /** Let through the start gate; the digest covers the security configuration the engine found in force. */
-    public static AuditEntry started(Job job) {
+    static AuditEntry started(Job job) {
         return AuditEntry.success("job.start", job.tenant, target(job)).securityDigest(digest(job.securityJson));
     }
 
     /** Ended, in any way: the reason carries the engine's word (OOMKilled, TimedOut, EnforcementUnavailable, ...). */
-    public static AuditEntry ended(Job job) {
+    static AuditEntry ended(Job job) {
         AuditEntry entry = job.state == JobState.FAILED ? AuditEntry.failure("job.end", job.tenant, target(job))
                 : AuditEntry.success("job.end", job.tenant, target(job));
         return entry.reason(job.state + (job.reason == null ? "" : " " + job.reason)).securityDigest(digest(job.securityJson));
     }
 
     /** One attempt failed and the job is queued again: the reason keeps the engine's word for it. */
-    public static AuditEntry attemptFailed(Job job, int attempt, String reason) {
+    static AuditEntry attemptFailed(Job job, int attempt, JobReason reason) {
         return AuditEntry.failure("job.attempt.end", job.tenant, target(job))
                 .reason("attempt " + attempt + " of " + job.maxAttempts + " " + reason + "; retrying")
                 .securityDigest(digest(job.securityJson));
     }
 
     /** {@code sha256:<hex>} of a stored JSON document, or null when there is none. */
-    public static String digest(String json) {
+    static String digest(String json) {
         return json == null ? null : "sha256:" + ChainHash.hex(ChainHash.sha256().digest(json.getBytes(StandardCharsets.UTF_8)));
     }
 

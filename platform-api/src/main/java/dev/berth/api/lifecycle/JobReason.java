@@ -1,0 +1,43 @@
+package dev.berth.api.lifecycle;
+
+import dev.berth.engine.TerminationReason;
+
+/**
+ * Why a job (or one attempt of it) ended other than by succeeding. The constant's name is the
+ * word the API's {@code reason} field, the audit log and the {@code reason} columns carry, so a
+ * constant is never renamed; a new reason is a new constant.
+ */
+public enum JobReason {
+    /** The kernel killed the job at its memory limit. */
+    OOMKilled,
+    /** The job outlived its timeout and was stopped. */
+    TimedOut,
+    /** A promised limit or isolation property was not in force; the job was stopped before it ran. */
+    EnforcementUnavailable,
+    /** Someone asked for the job to stop. */
+    Cancelled,
+    /** The OCI runtime could not create the container. */
+    RuntimeError,
+    /** The job's program exited with a status other than 0. */
+    Error,
+    /** The engine could not take the job on at all (an image gone since admission, a corrupt plan). */
+    EngineError,
+    /** The platform shut down and stopped the job after the shutdown grace. */
+    PlatformShutdown,
+    /** The platform restarted while the job was starting or running on it. */
+    PlatformRestart;
+
+    /**
+     * The engine's word for an ending, in the platform's terms. A switch without a default: a
+     * reason the engine adds does not compile here until it is given its meaning.
+     */
+    public static JobReason of(TerminationReason reason) {
+        return switch (reason) {
+            case OOMKilled -> OOMKilled;
+            case TimedOut -> TimedOut;
+            case EnforcementUnavailable -> EnforcementUnavailable;
+            case Cancelled -> Cancelled;
+            case RuntimeError -> RuntimeError;
+        };
+    }
+}

@@ -1,0 +1,270 @@
+package dev.berth.api.lifecycle;
+
+import dev.berth.engine.Usage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The statements that write a job and what is recorded with it: its row, its attempts, its
+ * tenant's usage totals and turn in the queue. Package-private and called by {@link JobLifecycle}
+ * alone, always inside the transition's transaction.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.MANDATORY)
+class JobStore {
+
+    /** Serialises claims of all replicas; see {@link JobLifecycle#claimNext}. Any fixed number unique to Berth. */
+    private static final long CLAIM_LOCK = 0x4265727468L;
+
+    @Inject
+    EntityManager em;
+
+    Job find(UUID id) {
+        return em.find(Job.class, id);
+    }
+
+    /**
+     * The job, its row locked until the transaction ends. The ORM refuses locks on a read-only
+     * entity, so the row is locked first and then read in the same transaction.
+     */
+    Job lock(UUID id) {
+        em.createNativeQuery("SELECT id FROM jobs WHERE id = :id FOR UPDATE").setParameter("id", id).getResultList();
+        return find(id);
+    }
+
+    /** Reads the job again after a statement changed its row. */
+    Job reload(Job job) {
+        em.refresh(job);
+        return job;
+    }
+
+    void insert(Job job) {
+        em.createNativeQuery("INSERT INTO jobs (id, tenant, state, image, image_digest, request_json, plan_json, attempts, created_at, "
+                        + "cpu_millis, memory_mib, pids, labels, max_attempts, log_bytes) VALUES (:id, :tenant, :state, :image, :digest, "
+                        + ":request, :plan, 0, :created, :cpu, :memory, :pids, CAST(:labels AS jsonb), :maxAttempts, 0)")
+                .setParameter("id", job.id)
+                .setParameter("tenant", job.tenant)
+                .setParameter("state", job.state.name())
+                .setParameter("image", job.image)
+                .setParameter("digest", job.imageDigest)
+                .setParameter("request", job.requestJson)
+                .setParameter("plan", job.planJson)
+                .setParameter("created", job.createdAt)
+                .setParameter("cpu", job.cpuMillis)
+                .setParameter("memory", job.memoryMiB)
+                .setParameter("pids", job.pids)
+                .setParameter("labels", job.labels)
+                .setParameter("maxAttempts", job.maxAttempts)
+                .executeUpdate();
+    }
+
+    /** Lets the tenant take turns; a tenant new to the queue goes first. */
+    void enlist(String tenant) {
+        em.createNativeQuery("INSERT INTO dispatch_turns (tenant, last_claimed_at) VALUES (:tenant, '-infinity') ON CONFLICT DO NOTHING")
+                .setParameter("tenant", tenant)
+                .executeUpdate();
+    }
+
+    /**
+     * Records a cancel request of an open job, and ends a queued one CANCELLED in the same
+     * statement, so a concurrent claim either took the job first (it is STARTING here) or never will.
+     *
+     * @return whether the job was open
+     */
+    boolean requestCancel(String tenant, UUID id, Instant now) {
+        return em.createNativeQuery("UPDATE jobs SET cancel_requested_at = COALESCE(cancel_requested_at, :now), "
+                        + "state = CASE WHEN state = :queued THEN :cancelled ELSE state END, "
+                        + "reason = CASE WHEN state = :queued THEN :reason ELSE reason END, "
+                        + "detail = CASE WHEN state = :queued THEN 'cancelled on request before it ran' || "
+                        + "CASE WHEN attempts > 0 THEN ' again' ELSE '' END ELSE detail END, "
+                        + "finished_at = CASE WHEN state = :queued THEN :now ELSE finished_at END "
+                        + "WHERE id = :id AND tenant = :tenant AND state IN (:open)")
+                .setParameter("now", now)
+                .setParameter("queued", JobState.QUEUED.name())
+                .setParameter("cancelled", JobState.CANCELLED.name())
+                .setParameter("reason", JobReason.Cancelled.name())
+                .setParameter("id", id)
+                .setParameter("tenant", tenant)
+                .setParameter("open", JobState.names(JobState.OPEN))
+                .executeUpdate() == 1;
+    }
+
+    /** Takes the lock every claim holds until its transaction ends. */
+    void lockClaims() {
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(:key)").setParameter("key", CLAIM_LOCK).getSingleResult();
+    }
+
+    /**
+     * Moves the job from QUEUED to STARTING for the runner, taking its row with {@code SKIP LOCKED}
+     * so that a claim never waits behind a cancel holding it.
+     *
+     * @return the claimed job, or empty if it was no longer queued or is locked
+     */
+    Optional<Job> claim(UUID id, String runner) {
+        boolean claimed = !em.createNativeQuery("UPDATE jobs SET state = :starting, attempts = attempts + 1, runner = :runner, "
+                        + "not_before = NULL WHERE id = (SELECT id FROM jobs WHERE id = :id AND state = :queued FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING id", UUID.class)
+                .setParameter("starting", JobState.STARTING.name())
+                .setParameter("runner", runner)
+                .setParameter("id", id)
+                .setParameter("queued", JobState.QUEUED.name())
+                .getResultList().isEmpty();
+        return claimed ? Optional.of(find(id)) : Optional.empty();
+    }
+
+    void openAttempt(Job job, String runner, Instant claimedAt) {
+        em.createNativeQuery("INSERT INTO job_attempts (job_id, attempt, tenant, runner, claimed_at) VALUES (:id, :attempt, :tenant, :runner, :now)")
+                .setParameter("id", job.id)
+                .setParameter("attempt", job.attempts)
+                .setParameter("tenant", job.tenant)
+                .setParameter("runner", runner)
+                .setParameter("now", claimedAt)
+                .executeUpdate();
+    }
+
+    /** The tenant's turn was just taken: it goes to the back of the round. */
+    void takeTurn(String tenant, Instant claimedAt) {
+        em.createNativeQuery("INSERT INTO dispatch_turns (tenant, last_claimed_at) VALUES (:tenant, :now) "
+                        + "ON CONFLICT (tenant) DO UPDATE SET last_claimed_at = EXCLUDED.last_claimed_at")
+                .setParameter("tenant", tenant)
+                .setParameter("now", claimedAt)
+                .executeUpdate();
+    }
+
+    /** @return whether the job was STARTING and is RUNNING now */
+    boolean markRunning(UUID id, Instant startedAt, String securityJson, String imageDigest) {
+        return em.createNativeQuery("UPDATE jobs SET state = :running, started_at = :at, security_json = :security, image_digest = :digest "
+                        + "WHERE id = :id AND state = :starting")
+                .setParameter("running", JobState.RUNNING.name())
+                .setParameter("at", startedAt)
+                .setParameter("security", securityJson)
+                .setParameter("digest", imageDigest)
+                .setParameter("id", id)
+                .setParameter("starting", JobState.STARTING.name())
+                .executeUpdate() == 1;
+    }
+
+    void attemptStarted(UUID id, int attempt, Instant startedAt) {
+        em.createNativeQuery("UPDATE job_attempts SET started_at = :at WHERE job_id = :id AND attempt = :attempt")
+                .setParameter("at", startedAt)
+                .setParameter("id", id)
+                .setParameter("attempt", attempt)
+                .executeUpdate();
+    }
+
+    /** Closes the attempt with its outcome and adds what it used to the tenant's totals. */
+    void closeAttempt(Job job, int attempt, JobState outcome, JobReason reason, String detail, Integer exitCode, Usage usage, Instant now) {
+        em.createNativeQuery("UPDATE job_attempts SET finished_at = :now, outcome = :outcome, reason = :reason, detail = :detail, "
+                        + "exit_code = :exit, cpu_seconds = :cpu, peak_memory_bytes = :peak, wall_seconds = :wall "
+                        + "WHERE job_id = :id AND attempt = :attempt")
+                .setParameter("now", now)
+                .setParameter("outcome", outcome.name())
+                .setParameter("reason", reason == null ? null : reason.name())
+                .setParameter("detail", detail)
+                .setParameter("exit", exitCode)
+                .setParameter("cpu", usage.cpuSeconds())
+                .setParameter("peak", usage.peakMemoryBytes())
+                .setParameter("wall", usage.wallSeconds())
+                .setParameter("id", job.id)
+                .setParameter("attempt", attempt)
+                .executeUpdate();
+        em.createNativeQuery("INSERT INTO tenant_usage (tenant, attempts, cpu_seconds, wall_seconds, peak_memory_bytes) "
+                        + "VALUES (:tenant, 1, :cpu, :wall, :peak) ON CONFLICT (tenant) DO UPDATE SET attempts = tenant_usage.attempts + 1, "
+                        + "cpu_seconds = tenant_usage.cpu_seconds + EXCLUDED.cpu_seconds, wall_seconds = tenant_usage.wall_seconds + EXCLUDED.wall_seconds, "
+                        + "peak_memory_bytes = GREATEST(tenant_usage.peak_memory_bytes, EXCLUDED.peak_memory_bytes)")
+                .setParameter("tenant", job.tenant)
+                .setParameter("cpu", usage.cpuSeconds())
+                .setParameter("wall", usage.wallSeconds())
+                .setParameter("peak", usage.peakMemoryBytes())
+                .executeUpdate();
+    }
+
+    /** Writes how an attempt left the job: final, or queued again for a retry. */
+    void end(UUID id, Ending ending) {
+        em.createNativeQuery("UPDATE jobs SET state = :state, reason = :reason, detail = :detail, exit_code = :exit, image_digest = :digest, "
+                        + "security_json = :security, cpu_seconds = :cpu, wall_seconds = :wall, peak_memory_bytes = :peak, "
+                        + "log_bytes = :logBytes, not_before = :notBefore, finished_at = :finishedAt WHERE id = :id")
+                .setParameter("state", ending.state().name())
+                .setParameter("reason", ending.reason() == null ? null : ending.reason().name())
+                .setParameter("detail", ending.detail())
+                .setParameter("exit", ending.exitCode())
+                .setParameter("digest", ending.imageDigest())
+                .setParameter("security", ending.securityJson())
+                .setParameter("cpu", ending.cpuSeconds())
+                .setParameter("wall", ending.wallSeconds())
+                .setParameter("peak", ending.peakMemoryBytes())
+                .setParameter("logBytes", ending.logBytes())
+                .setParameter("notBefore", ending.notBefore())
+                .setParameter("finishedAt", ending.finishedAt())
+                .setParameter("id", id)
+                .executeUpdate();
+    }
+
+    /** Ends the job FAILED without touching what its attempts recorded. */
+    void fail(UUID id, JobReason reason, String detail, Instant now) {
+        em.createNativeQuery("UPDATE jobs SET state = :failed, reason = :reason, detail = :detail, finished_at = :now WHERE id = :id")
+                .setParameter("failed", JobState.FAILED.name())
+                .setParameter("reason", reason.name())
+                .setParameter("detail", detail)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .executeUpdate();
+    }
+
+    /** Jobs the runner had claimed and not finished; jobs from before replicas were named (runner NULL) count as its own. */
+    List<Job> activeOf(String runner) {
+        return em.createQuery("SELECT j FROM Job j WHERE j.state IN :active AND (j.runner = :runner OR j.runner IS NULL)", Job.class)
+                .setParameter("active", JobState.ACTIVE)
+                .setParameter("runner", runner)
+                .getResultList();
+    }
+
+    /**
+     * Ends every job the runner had claimed and not finished FAILED, with its open attempt.
+     *
+     * @return how many jobs
+     */
+    int failActive(String runner, JobReason reason, String detail, Instant now) {
+        em.createNativeQuery("UPDATE job_attempts a SET finished_at = :now, outcome = :failed, reason = :reason, detail = :detail "
+                        + "FROM jobs j WHERE a.job_id = j.id AND a.attempt = j.attempts AND a.finished_at IS NULL "
+                        + "AND j.state IN (:active) AND (j.runner = :runner OR j.runner IS NULL)")
+                .setParameter("now", now)
+                .setParameter("failed", JobState.FAILED.name())
+                .setParameter("reason", reason.name())
+                .setParameter("detail", detail)
+                .setParameter("active", JobState.names(JobState.ACTIVE))
+                .setParameter("runner", runner)
+                .executeUpdate();
+        return em.createNativeQuery("UPDATE jobs SET state = :failed, reason = :reason, detail = :detail, finished_at = :now "
+                        + "WHERE state IN (:active) AND (runner = :runner OR runner IS NULL)")
+                .setParameter("failed", JobState.FAILED.name())
+                .setParameter("reason", reason.name())
+                .setParameter("detail", detail)
+                .setParameter("now", now)
+                .setParameter("active", JobState.names(JobState.ACTIVE))
+                .setParameter("runner", runner)
+                .executeUpdate();
+    }
+
+    /** Jobs the runner has claimed that someone asked to cancel, possibly through another replica. */
+    List<UUID> cancelRequestedOf(String runner) {
+        return em.createQuery("SELECT j.id FROM Job j WHERE j.runner = :runner AND j.state IN :active AND j.cancelRequestedAt IS NOT NULL",
+                        UUID.class)
+                .setParameter("runner", runner)
+                .setParameter("active", JobState.ACTIVE)
+                .getResultList();
+    }
+
+    void logsDeleted(UUID id, Instant now) {
+        em.createNativeQuery("UPDATE jobs SET logs_deleted_at = :now WHERE id = :id")
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .executeUpdate();
+    }
+}
