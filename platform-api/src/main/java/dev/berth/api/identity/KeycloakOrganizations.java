@@ -1,6 +1,7 @@
 package dev.berth.api.identity;
 
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -33,8 +34,7 @@ public class KeycloakOrganizations implements Organizations {
         organization.setDescription("Berth tenant " + alias);
         try (Response response = call(() -> realm().organizations().create(organization))) {
             if (response.getStatus() == 409) {
-                throw new ProblemException(409, "organization-exists", "Organization exists",
-                        "Keycloak realm " + realm + " already has an organization named or aliased '" + alias + "' that no Berth tenant owns:"
+                throw new ProblemException(ProblemType.ORGANIZATION_EXISTS, "Keycloak realm " + realm + " already has an organization named or aliased '" + alias + "' that no Berth tenant owns:"
                                 + " choose another tenant ID, or delete that organization in Keycloak first");
             }
             requireSuccess(response, "create organization " + alias);
@@ -65,8 +65,7 @@ public class KeycloakOrganizations implements Organizations {
         boolean elsewhere = call(() -> realm().organizations().members().getOrganizations(user.getId(), true)).stream()
                 .anyMatch(other -> !other.getId().equals(organizationId));
         if (elsewhere) {
-            throw new ProblemException(409, "member-of-another-organization", "Member of another organization",
-                    "user " + username + " already belongs to another organization; a Berth user acts for exactly one tenant:"
+            throw new ProblemException(ProblemType.MEMBER_OF_ANOTHER_ORGANIZATION, "user " + username + " already belongs to another organization; a Berth user acts for exactly one tenant:"
                             + " remove the user there first, or use a separate account");
         }
         try (Response response = call(() -> organization(organizationId).members().addMember(user.getId()))) {
@@ -89,8 +88,7 @@ public class KeycloakOrganizations implements Organizations {
 
     private UserRepresentation user(String username) {
         return call(() -> realm().users().searchByUsername(username, true)).stream().findFirst()
-                .orElseThrow(() -> new ProblemException(404, "unknown-user", "Unknown user",
-                        "Keycloak realm " + realm + " has no user named " + username + ": create the user in Keycloak first"));
+                .orElseThrow(() -> new ProblemException(ProblemType.UNKNOWN_USER, "Keycloak realm " + realm + " has no user named " + username + ": create the user in Keycloak first"));
     }
 
     private RealmResource realm() {
@@ -118,7 +116,7 @@ public class KeycloakOrganizations implements Organizations {
     }
 
     private ProblemException unavailable(String cause) {
-        return new ProblemException(502, "identity-provider-failed", "Identity provider failed", cause
+        return new ProblemException(ProblemType.IDENTITY_PROVIDER_FAILED, cause
                 + ": check quarkus.keycloak.admin-client.server-url and that the berth-platform service account of realm "
                 + realm + " has the realm-management roles manage-realm, manage-users and view-users");
     }

@@ -1,6 +1,7 @@
 package dev.berth.api.identity;
 
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import java.util.List;
 
 /**
@@ -35,8 +36,7 @@ public class NoOrganizations implements Organizations {
     }
 
     private static ProblemException noDirectory() {
-        return new ProblemException(409, "no-identity-provider", "No identity provider",
-                "members live in Keycloak, and this platform runs on the embedded token issuer: set quarkus.oidc.auth-server-url"
+        return new ProblemException(ProblemType.NO_IDENTITY_PROVIDER, "members live in Keycloak, and this platform runs on the embedded token issuer: set quarkus.oidc.auth-server-url"
                         + " and quarkus.keycloak.admin-client.server-url (README, Identity and Keycloak), or mint tokens with ./berth token");
     }
 }

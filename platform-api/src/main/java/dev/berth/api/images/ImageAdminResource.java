@@ -1,6 +1,7 @@
 package dev.berth.api.images;
 
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +33,6 @@ public class ImageAdminResource {
     @Inject
     ImageImports imports;
     @Inject
-    @Inject
     JsonWebToken token;
 
     @GET
@@ -51,8 +51,7 @@ public class ImageAdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response pull(PullRequest request) {
         if (request.ref() == null) {
-            throw new ProblemException(422, "invalid-image", "Invalid image request",
-                    "send {\"ref\": \"registry.example:5000/team/app:1.0\"}");
+            throw new ProblemException(ProblemType.INVALID_IMAGE, "send {\"ref\": \"registry.example:5000/team/app:1.0\"}");
         }
         ImageView image = catalog.requestPull(request.ref(), request.name(), request.tag(), token.getSubject());
         return Response.accepted(image).location(URI.create("/api/v1/admin/images/" + image.id())).build();

@@ -3,6 +3,7 @@ package dev.berth.api.images;
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import dev.berth.engine.image.BuiltInImage;
 import dev.berth.engine.image.PreparedImage;
 import dev.berth.policy.ImageReference;
@@ -47,12 +48,10 @@ public class ImageCatalog {
         checkName(catalogName, catalogTag);
         ImageEntry entry = catalogTag == null ? null : byNameAndTag(catalogName, catalogTag).orElse(null);
         if (entry != null && entry.state == ImageState.PULLING) {
-            throw new ProblemException(409, "image-busy", "Image is being pulled",
-                    entry.reference() + " is being pulled already; follow it at /api/v1/admin/images/" + entry.id);
+            throw new ProblemException(ProblemType.IMAGE_BUSY, entry.reference() + " is being pulled already; follow it at /api/v1/admin/images/" + entry.id);
         }
         if (entry != null && BUILT_IN.equals(entry.source)) {
-            throw new ProblemException(409, "image-built-in", "Built-in image",
-                    entry.reference() + " is built into the platform; pull under another name or tag");
+            throw new ProblemException(ProblemType.IMAGE_BUILT_IN, entry.reference() + " is built into the platform; pull under another name or tag");
         }
         boolean created = entry == null;
         if (created) {
@@ -79,7 +78,7 @@ public class ImageCatalog {
         checkName(name, tag);
         ImageEntry entry = byNameAndTag(name, tag).orElse(null);
         if (entry != null && (entry.state == ImageState.PULLING || BUILT_IN.equals(entry.source))) {
-            throw new ProblemException(409, "image-busy", "Image name taken", name + ":" + tag
+            throw new ProblemException(ProblemType.IMAGE_BUSY, name + ":" + tag
                     + (entry.state == ImageState.PULLING ? " is being pulled" : " is built into the platform") + "; import under another tag");
         }
         String previous = entry == null ? null : entry.digest;
@@ -113,12 +112,10 @@ public class ImageCatalog {
     public void delete(UUID id) {
         ImageEntry entry = entry(id);
         if (entry.state == ImageState.PULLING) {
-            throw new ProblemException(409, "image-busy", "Image is being pulled",
-                    entry.reference() + " is being pulled; delete it once the pull has finished");
+            throw new ProblemException(ProblemType.IMAGE_BUSY, entry.reference() + " is being pulled; delete it once the pull has finished");
         }
         if (BUILT_IN.equals(entry.source)) {
-            throw new ProblemException(409, "image-built-in", "Built-in image",
-                    entry.reference() + " is built into the platform and comes back at every start; deny it in tenant allow-lists instead");
+            throw new ProblemException(ProblemType.IMAGE_BUILT_IN, entry.reference() + " is built into the platform and comes back at every start; deny it in tenant allow-lists instead");
         }
         em.remove(entry);
         audit.record(AuditEntry.success("image.delete", null, "image/" + id).reason(entry.reference() + " " + entry.digest));
@@ -218,6 +215,6 @@ public class ImageCatalog {
     }
 
     private static ProblemException invalid(String detail) {
-        return new ProblemException(422, "invalid-image", "Invalid image request", detail);
+        return new ProblemException(ProblemType.INVALID_IMAGE, detail);
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.api.images;
 
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import dev.berth.api.replica.LocalEngine;
 import dev.berth.api.replica.ReplicaId;
 import dev.berth.engine.EngineException;
@@ -34,24 +35,22 @@ public class ImageImports {
 
     public ImageView importBody(String name, String tag, String mediaType, InputStream body, String actor) {
         if (!localEngine.runsJobs()) {
-            throw new ProblemException(503, "no-image-store", "This replica keeps no images",
-                    "this replica runs no jobs (berth.dispatch.max-concurrent=0), so it has no image store: send imports to an engine replica");
+            throw new ProblemException(ProblemType.NO_IMAGE_STORE, "this replica runs no jobs (berth.dispatch.max-concurrent=0), so it has no image store: send imports to an engine replica");
         }
         if (name == null || name.isBlank()) {
-            throw new ProblemException(422, "invalid-image", "Invalid image request", "name the image: add ?name=N&tag=T to the URL");
+            throw new ProblemException(ProblemType.INVALID_IMAGE, "name the image: add ?name=N&tag=T to the URL");
         }
         PreparedImage image;
         try {
             image = switch (mediaType) {
                 case ROOTFS_TAR -> library.get().importRootfsTar(body);
                 case OCI_ARCHIVE -> library.get().importOciArchive(body);
-                default -> throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
-                        "send " + ROOTFS_TAR + " for a root filesystem tar or " + OCI_ARCHIVE + " for an OCI image layout archive");
+                default -> throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "send " + ROOTFS_TAR + " for a root filesystem tar or " + OCI_ARCHIVE + " for an OCI image layout archive");
             };
         } catch (ImageTooLargeException e) {
-            throw new ProblemException(413, "image-too-large", "Image too large", e.getMessage());
+            throw new ProblemException(ProblemType.IMAGE_TOO_LARGE, e.getMessage());
         } catch (IOException | EngineException e) {
-            throw new ProblemException(422, "image-refused", "Image refused", e.getMessage());
+            throw new ProblemException(ProblemType.IMAGE_REFUSED, e.getMessage());
         }
         String source = mediaType.equals(ROOTFS_TAR) ? "rootfs-tar" : "oci-archive";
         return catalog.imported(name, tag == null ? "latest" : tag, source, image, replica.get(), actor);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import dev.berth.policy.JobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,8 +50,7 @@ public class IdempotencyKeys {
      */
     public Optional<UUID> reserve(String tenant, String key, JobRequest request, UUID newJob) {
         if (!KEY.matcher(key).matches()) {
-            throw new ProblemException(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
-                    "an Idempotency-Key is 1-255 printable ASCII characters without spaces, e.g. a UUID");
+            throw new ProblemException(ProblemType.INVALID_IDEMPOTENCY_KEY, "an Idempotency-Key is 1-255 printable ASCII characters without spaces, e.g. a UUID");
         }
         String fingerprint = fingerprint(request);
         Instant now = Instant.now();
@@ -73,8 +73,7 @@ public class IdempotencyKeys {
                 .setParameter("key", key)
                 .getSingleResult();
         if (!fingerprint.equals(first[0])) {
-            throw new ProblemException(422, "idempotency-key-reused", "Idempotency-Key reused with a different request",
-                    "Idempotency-Key " + key + " was used within the last 24 h with a different request body: send the same body "
+            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key " + key + " was used within the last 24 h with a different request body: send the same body "
                             + "to get the job it created, or use a new key for a new job");
         }
         return Optional.of((UUID) first[1]);

@@ -4,6 +4,7 @@ import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobState;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -40,7 +41,7 @@ public class JobListing {
     public JobPage list(String tenant, List<String> states, List<String> labels, String cursor, Long limit) {
         long requested = limit == null ? DEFAULT_LIMIT : limit;
         if (requested < 1 || requested > MAX_LIMIT) {
-            throw badRequest("invalid-limit", "limit must be between 1 and " + MAX_LIMIT + ", got " + requested);
+            throw new ProblemException(ProblemType.INVALID_LIMIT, "limit must be between 1 and " + MAX_LIMIT + ", got " + requested);
         }
         int size = (int) requested;
         List<String> wanted = states.stream().map(JobListing::state).toList();
@@ -81,7 +82,7 @@ public class JobListing {
         try {
             return JobState.valueOf(value.toUpperCase(Locale.ROOT)).name();
         } catch (IllegalArgumentException e) {
-            throw badRequest("invalid-state", "state must be one of " + List.of(JobState.values()) + ", got " + value);
+            throw new ProblemException(ProblemType.INVALID_STATE, "state must be one of " + List.of(JobState.values()) + ", got " + value);
         }
     }
 
@@ -90,15 +91,11 @@ public class JobListing {
         for (String filter : filters) {
             int equals = filter.indexOf('=');
             if (equals < 1) {
-                throw badRequest("invalid-label-filter", "label filters are key=value, got " + filter);
+                throw new ProblemException(ProblemType.INVALID_LABEL_FILTER, "label filters are key=value, got " + filter);
             }
             labels.put(filter.substring(0, equals), filter.substring(equals + 1));
         }
         return labels;
-    }
-
-    private static ProblemException badRequest(String type, String detail) {
-        return new ProblemException(400, type, "Invalid job listing", detail);
     }
 
     /** Where a page ends: opaque to clients, base64url of "epochMicros:uuid". */
@@ -116,7 +113,7 @@ public class JobListing {
                 return new Cursor(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L),
                         UUID.fromString(parts[1]));
             } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-                throw badRequest("invalid-cursor", "cursor is not one this API handed out; pass the 'next' value of the previous page");
+                throw new ProblemException(ProblemType.INVALID_CURSOR, "cursor is not one this API handed out; pass the 'next' value of the previous page");
             }
         }
     }

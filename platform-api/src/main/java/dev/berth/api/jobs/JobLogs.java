@@ -2,6 +2,7 @@ package dev.berth.api.jobs;
 
 import dev.berth.api.config.BerthConfig;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -33,7 +34,7 @@ public class JobLogs {
     /** The file of one stream of one attempt; absent until the attempt writes to it. */
     public Path file(UUID jobId, int attempt, String stream) {
         if (!STREAMS.contains(stream)) {
-            throw new ProblemException(400, "invalid-stream", "Unknown log stream", "stream must be stdout or stderr, got " + stream);
+            throw new ProblemException(ProblemType.INVALID_STREAM, "stream must be stdout or stderr, got " + stream);
         }
         return directory(jobId, attempt).resolve(stream + ".log");
     }

@@ -2,6 +2,7 @@ package dev.berth.api.jobs;
 
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -53,22 +54,21 @@ public class LogReader {
 
     private static int attempt(Job job, Long requested) {
         if (job.logsDeletedAt != null) {
-            throw new ProblemException(410, "logs-expired", "Logs expired",
-                    "the logs of job " + job.id + " were removed by retention at " + job.logsDeletedAt);
+            throw new ProblemException(ProblemType.LOGS_EXPIRED, "the logs of job " + job.id + " were removed by retention at " + job.logsDeletedAt);
         }
         int latest = Math.max(job.attempts, 1);
         if (requested == null) {
             return latest;
         }
         if (requested < 1 || requested > latest) {
-            throw new ProblemException(400, "invalid-attempt", "No such attempt", "attempt must be between 1 and " + latest + ", got " + requested);
+            throw new ProblemException(ProblemType.INVALID_ATTEMPT, "attempt must be between 1 and " + latest + ", got " + requested);
         }
         return requested.intValue();
     }
 
     public StreamingOutput read(AttemptLog log, String stream, long offset, boolean follow) {
         if (offset < 0) {
-            throw new ProblemException(400, "invalid-offset", "Invalid offset", "offset is a byte count from 0, got " + offset);
+            throw new ProblemException(ProblemType.INVALID_OFFSET, "offset is a byte count from 0, got " + offset);
         }
         Path file = logs.file(log.job(), log.attempt(), stream);
         if (!follow) {

@@ -1,6 +1,7 @@
 package dev.berth.api.jobs;
 
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 
 /**
  * Query parameters parsed here rather than by JAX-RS, which answers a number it cannot read with
@@ -19,7 +20,7 @@ final class QueryValues {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ProblemException(400, "invalid-parameter", "Invalid query parameter", name + " must be a whole number, got " + value);
+            throw new ProblemException(ProblemType.INVALID_PARAMETER, name + " must be a whole number, got " + value);
         }
     }
 
@@ -30,6 +31,6 @@ final class QueryValues {
         if (value.equals("true")) {
             return true;
         }
-        throw new ProblemException(400, "invalid-parameter", "Invalid query parameter", name + " must be true or false, got " + value);
+        throw new ProblemException(ProblemType.INVALID_PARAMETER, name + " must be true or false, got " + value);
     }
 }

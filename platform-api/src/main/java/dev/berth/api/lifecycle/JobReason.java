@@ -8,24 +8,26 @@ import dev.berth.engine.TerminationReason;
  * constant is never renamed; a new reason is a new constant.
  */
 public enum JobReason {
-    /** The kernel killed the job at its memory limit. */
-    OOMKilled,
-    /** The job outlived its timeout and was stopped. */
-    TimedOut,
-    /** A promised limit or isolation property was not in force; the job was stopped before it ran. */
-    EnforcementUnavailable,
-    /** Someone asked for the job to stop. */
-    Cancelled,
-    /** The OCI runtime could not create the container. */
-    RuntimeError,
-    /** The job's program exited with a status other than 0. */
-    Error,
-    /** The engine could not take the job on at all (an image gone since admission, a corrupt plan). */
-    EngineError,
-    /** The platform shut down and stopped the job after the shutdown grace. */
-    PlatformShutdown,
-    /** The platform restarted while the job was starting or running on it. */
-    PlatformRestart;
+    OOMKilled("The kernel killed the job at its memory limit."),
+    TimedOut("The job outlived its timeout and was stopped."),
+    EnforcementUnavailable("A promised limit or isolation property was not in force; the job was stopped before it ran."),
+    Cancelled("Someone asked for the job to stop."),
+    RuntimeError("The OCI runtime could not create the container."),
+    Error("The job's program exited with a status other than 0."),
+    EngineError("The engine could not take the job on at all (an image gone since admission, a corrupt plan)."),
+    PlatformShutdown("The platform shut down and stopped the job after the shutdown grace."),
+    PlatformRestart("The platform restarted while the job was starting or running on it.");
+
+    private final String meaning;
+
+    JobReason(String meaning) {
+        this.meaning = meaning;
+    }
+
+    /** What the reason means, for the API's catalogue (OpenAPI document, docs/api.md). */
+    public String meaning() {
+        return meaning;
+    }
 
     /**
      * The engine's word for an ending, in the platform's terms. A switch without a default: a

@@ -11,7 +11,12 @@ public record Problem(String type, String title, int status, String detail, List
     public static final String MEDIA_TYPE = "application/problem+json";
     static final String TYPE_BASE = "https://berth.dev/problems/";
 
-    public static Problem of(int status, String type, String title, String detail) {
-        return new Problem(TYPE_BASE + type, title, status, detail, null);
+    public static Problem of(ProblemType type, String detail) {
+        return new Problem(type.uri(), type.title(), type.status(), detail, null);
+    }
+
+    /** A refusal by the HTTP layer before Berth's code ran (an unknown route, a method not allowed). */
+    static Problem http(int status, String reason, String detail) {
+        return new Problem(TYPE_BASE + "http-" + status, reason, status, detail, null);
     }
 }

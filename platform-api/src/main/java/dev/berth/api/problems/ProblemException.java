@@ -8,9 +8,9 @@ public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
 
-    public ProblemException(int status, String type, String title, String detail) {
+    public ProblemException(ProblemType type, String detail) {
         super(detail);
-        this.problem = Problem.of(status, type, title, detail);
+        this.problem = Problem.of(type, detail);
     }
 
     private ProblemException(Problem problem) {
@@ -19,17 +19,17 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException refused(List<Violation> violations) {
-        return new ProblemException(new Problem(Problem.TYPE_BASE + "policy-violation", "Request refused by policy", 422,
+        return new ProblemException(new Problem(ProblemType.POLICY_VIOLATION.uri(), ProblemType.POLICY_VIOLATION.title(), ProblemType.POLICY_VIOLATION.status(),
                 violations.size() + " rule(s) refuse this job; see violations", List.copyOf(violations)));
     }
 
     /** The request is not well-formed (its JSON, a header, a parameter); distinct from policy's 422, which refuses well-formed requests. */
     public static ProblemException malformed(String detail) {
-        return new ProblemException(400, "malformed-request", "Malformed request", detail);
+        return new ProblemException(ProblemType.MALFORMED_REQUEST, detail);
     }
 
     public static ProblemException notFound(String what) {
-        return new ProblemException(404, "not-found", "Not found", what + " does not exist");
+        return new ProblemException(ProblemType.NOT_FOUND, what + " does not exist");
     }
 
     public Problem problem() {

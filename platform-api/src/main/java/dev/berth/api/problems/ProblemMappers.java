@@ -20,8 +20,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unauthenticated(UnauthorizedException e) {
-        return respond(Problem.of(401, "unauthenticated", "Authentication required",
-                "send a valid bearer token (./berth token prints one for the embedded issuer)"));
+        return respond(Problem.of(ProblemType.UNAUTHENTICATED, "send a valid bearer token (./berth token prints one for the embedded issuer)"));
     }
 
     @ServerExceptionMapper
@@ -31,20 +30,19 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return respond(Problem.of(403, "forbidden", "Forbidden",
-                e.getMessage() == null || e.getMessage().isBlank() ? "your roles do not allow this request" : e.getMessage()));
+        return respond(Problem.of(ProblemType.FORBIDDEN, e.getMessage() == null || e.getMessage().isBlank() ? "your roles do not allow this request" : e.getMessage()));
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        return respond(Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage()));
+        return respond(Problem.http(status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage()));
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected failure", e);
-        return respond(Problem.of(500, "internal-error", "Internal error", "the platform failed; the log has the cause"));
+        return respond(Problem.of(ProblemType.INTERNAL_ERROR, "the platform failed; the log has the cause"));
     }
 
     private static Response respond(Problem problem) {

@@ -5,6 +5,7 @@ import dev.berth.api.audit.AuditLog;
 import dev.berth.api.identity.OrganizationMember;
 import dev.berth.api.identity.Organizations;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -49,8 +50,7 @@ public class TenantMembers {
             throw ProblemException.notFound("tenant " + tenantId);
         }
         if (identity.organizationId == null) {
-            throw new ProblemException(409, "tenant-without-organization", "Tenant has no organization",
-                    "tenant " + tenantId + " was provisioned on the embedded token issuer, which keeps no members:"
+            throw new ProblemException(ProblemType.TENANT_WITHOUT_ORGANIZATION, "tenant " + tenantId + " was provisioned on the embedded token issuer, which keeps no members:"
                             + " run Berth against Keycloak (README, Identity and Keycloak) and provision the tenant there");
         }
         return identity.organizationId;

@@ -2,6 +2,7 @@ package dev.berth.api.tenants;
 
 import dev.berth.api.identity.Organizations;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import dev.berth.api.refusals.Refusals;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,8 +30,7 @@ public class TenantProvisioning {
         refusals.refuseIfAny(TenantIds.nameViolations(requestedName));
         String name = TenantIds.displayName(requestedName, id);
         if (registrations.isProvisioned(id)) {
-            throw new ProblemException(409, "tenant-exists", "Tenant exists",
-                    "tenant " + id + " is already provisioned: choose another ID, or manage its members instead");
+            throw new ProblemException(ProblemType.TENANT_EXISTS, "tenant " + id + " is already provisioned: choose another ID, or manage its members instead");
         }
         String organizationId = organizations.create(id, name);
         try {
@@ -46,15 +46,13 @@ public class TenantProvisioning {
             organizations.delete(organizationId);
         } catch (RuntimeException deleteFailure) {
             LOG.errorf(deleteFailure, "organization %s of tenant %s could not be removed after a failed provisioning", organizationId, id);
-            return new ProblemException(500, "provisioning-incomplete", "Provisioning left an organization behind",
-                    "the database refused tenant " + id + " and removing its Keycloak organization " + organizationId
+            return new ProblemException(ProblemType.PROVISIONING_INCOMPLETE, "the database refused tenant " + id + " and removing its Keycloak organization " + organizationId
                             + " failed too: delete that organization in Keycloak, then provision again");
         }
         if (failure instanceof ProblemException problem) {
             return problem;
         }
-        return new ProblemException(503, "provisioning-failed", "Provisioning failed",
-                "the database refused tenant " + id + " (" + failure.getMessage() + "); its Keycloak organization was removed"
+        return new ProblemException(ProblemType.PROVISIONING_FAILED, "the database refused tenant " + id + " (" + failure.getMessage() + "); its Keycloak organization was removed"
                         + " again and nothing is left behind: check the database, then provision again");
     }
 }

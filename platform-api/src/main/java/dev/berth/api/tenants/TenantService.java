@@ -3,6 +3,7 @@ package dev.berth.api.tenants;
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
 import dev.berth.policy.IdRange;
@@ -37,8 +38,7 @@ public class TenantService {
         }
         IdRangeAllocator allocator = allocator();
         long slot = ((Number) em.createNativeQuery("SELECT nextval('tenant_range_slot_seq')").getSingleResult()).longValue();
-        IdRange range = allocator.rangeFor(slot).orElseThrow(() -> new ProblemException(503, "id-ranges-exhausted",
-                "No free host ID range", "the service user's subordinate ID block is used up by " + allocator.capacity()
+        IdRange range = allocator.rangeFor(slot).orElseThrow(() -> new ProblemException(ProblemType.ID_RANGES_EXHAUSTED, "the service user's subordinate ID block is used up by " + allocator.capacity()
                         + " tenants: give it a larger block in /etc/subuid and /etc/subgid"));
         int registered = em.createNativeQuery("INSERT INTO tenants (id, range_slot, id_range_start, id_range_size, created_at) "
                         + "VALUES (:id, :slot, :start, :size, :now) ON CONFLICT (id) DO NOTHING")
@@ -63,13 +63,12 @@ public class TenantService {
     private static IdRangeAllocator allocator() {
         try {
             SubordinateIds block = SubordinateIds.of(Path.of("/etc/subuid"), HostIdentity.current())
-                    .orElseThrow(() -> new ProblemException(503, "host-unprepared", "Host not prepared",
-                            "the service user has no /etc/subuid block: run ./berth up once as root"));
+                    .orElseThrow(() -> new ProblemException(ProblemType.HOST_UNPREPARED, "the service user has no /etc/subuid block: run ./berth up once as root"));
             return new IdRangeAllocator(block.start(), block.count());
         } catch (IOException e) {
-            throw new ProblemException(503, "host-unprepared", "Host not prepared", "cannot read /etc/subuid: " + e.getMessage());
+            throw new ProblemException(ProblemType.HOST_UNPREPARED, "cannot read /etc/subuid: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(503, "host-unprepared", "Host not prepared", e.getMessage());
+            throw new ProblemException(ProblemType.HOST_UNPREPARED, e.getMessage());
         }
     }
 }

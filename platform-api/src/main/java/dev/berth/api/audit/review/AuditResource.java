@@ -6,6 +6,7 @@ import dev.berth.api.audit.chain.ExportFormat;
 import dev.berth.api.audit.chain.Timestamps;
 import dev.berth.api.audit.chain.VerifyResult;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -94,6 +95,6 @@ public class AuditResource {
     }
 
     private static ProblemException badParameter(String name, String rule) {
-        return new ProblemException(400, "invalid-parameter", "Invalid parameter", "query parameter " + name + " " + rule);
+        return new ProblemException(ProblemType.INVALID_PARAMETER, "query parameter " + name + " " + rule);
     }
 }

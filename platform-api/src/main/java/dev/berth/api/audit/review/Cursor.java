@@ -2,6 +2,7 @@ package dev.berth.api.audit.review;
 
 import dev.berth.api.audit.chain.Timestamps;
 import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,8 +20,7 @@ public record Cursor(Instant time, long seq) {
             String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\|");
             return new Cursor(Timestamps.parse(parts[0]), Long.parseLong(parts[1]));
         } catch (RuntimeException e) {
-            throw new ProblemException(400, "invalid-cursor", "Invalid cursor",
-                    "the cursor is not one this API handed out; pass the 'next' value of the previous page unchanged");
+            throw new ProblemException(ProblemType.INVALID_CURSOR, "the cursor is not one this API handed out; pass the 'next' value of the previous page unchanged");
         }
     }
 }
