@@ -5,6 +5,11 @@ set -uo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
 results=/run/results
 ip link set lo up
+# The checkout comes as a share of its own: the guest's /tmp and /run are fresh tmpfs, which would
+# hide a checkout that lives there (CI's clean clones may).
+mkdir -p "$BERTH_ROOT"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 checkout "$BERTH_ROOT" \
+  || { echo "GUEST: the checkout did not mount"; exit 11; }
 
 echo "GUEST: kernel $(uname -r), $(nproc) CPUs, i386 entry: $(grep -o 'ia32_emulation=[^ ]*' /proc/cmdline || echo default)"
 setup=$("$BERTH_ROOT/scripts/host-setup.sh") || { echo "GUEST: host setup failed"; exit 10; }

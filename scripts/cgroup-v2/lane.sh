@@ -68,6 +68,7 @@ timeout --foreground "${BERTH_VM_TIMEOUT:-1800}" qemu-system-x86_64 \
   -kernel "$kernel" -initrd "$work/initramfs.gz" \
   -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all ${BERTH_VM_APPEND:-}" \
   -virtfs "local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$root,mount_tag=checkout,security_model=passthrough,readonly=on,multidevs=remap" \
   -virtfs "local,path=$results,mount_tag=results,security_model=passthrough,multidevs=remap" \
   < /dev/null
 qemu_rc=$?
