@@ -73,6 +73,8 @@ timeout --foreground "${BERTH_VM_TIMEOUT:-1800}" qemu-system-x86_64 \
   < /dev/null
 qemu_rc=$?
 set -e
+# The reports belong to whoever owns the build output, so a later clean as the service user works.
+chown -R --reference="$(dirname "$results")" "$results"
 elapsed=$(( $(date +%s) - started ))
 [ "$qemu_rc" -ne 124 ] || die "the guest did not finish within ${BERTH_VM_TIMEOUT:-1800} s"
 [ -f "$results/rc" ] || die "the guest ended (qemu exit $qemu_rc) without reporting a result; its console output is above"
