@@ -5,6 +5,7 @@ import dev.berth.policy.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +140,8 @@ final class CgroupV1Driver implements CgroupDriver {
                         .flatMap(String::lines)
                         .filter(line -> !line.isBlank())
                         .forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+            } catch (NoSuchFileException gone) {
+                // Removed between the check and the walk, by the runtime's own clean-up: nothing is left in it.
             } catch (UncheckedIOException e) {
                 if (!CgroupFiles.vanished(e)) {
                     throw new EngineException("cannot list processes left in " + dir + ": " + e.getMessage(), e);
