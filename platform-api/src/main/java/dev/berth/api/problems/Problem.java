@@ -12,7 +12,11 @@ public record Problem(String type, String title, int status, String detail, List
     static final String TYPE_BASE = "https://berth.dev/problems/";
 
     public static Problem of(ProblemType type, String detail) {
-        return new Problem(type.uri(), type.title(), type.status(), detail, null);
+        return of(type, detail, null);
+    }
+
+    static Problem of(ProblemType type, String detail, List<Violation> violations) {
+        return new Problem(type.uri(), type.title(), type.status(), detail, violations);
     }
 
     /** A refusal by the HTTP layer before Berth's code ran (an unknown route, a method not allowed). */

@@ -19,7 +19,7 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException refused(List<Violation> violations) {
-        return new ProblemException(new Problem(ProblemType.POLICY_VIOLATION.uri(), ProblemType.POLICY_VIOLATION.title(), ProblemType.POLICY_VIOLATION.status(),
+        return new ProblemException(Problem.of(ProblemType.POLICY_VIOLATION,
                 violations.size() + " rule(s) refuse this job; see violations", List.copyOf(violations)));
     }
 
