@@ -94,6 +94,8 @@ abstract class EngineTestSupport {
         Path logs = Files.createDirectories(temp.resolve("logs-" + System.nanoTime()));
         RunningJob job = engine.start(plan, logs);
         JobOutcome outcome = job.outcome().get(60, TimeUnit.SECONDS);
+        // Reported before clean-up; the next test must not find this job's cgroup.
+        job.released().get(60, TimeUnit.SECONDS);
         return new Finished(outcome, readIfWritten(logs.resolve("stdout.log")), readIfWritten(logs.resolve("stderr.log")));
     }
 

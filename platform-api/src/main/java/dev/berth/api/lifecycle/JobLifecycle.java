@@ -15,7 +15,6 @@ import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -55,9 +54,7 @@ public class JobLifecycle {
     @Inject
     BerthConfig config;
     @Inject
-    Event<JobQueued> queued;
-    @Inject
-    Event<CancelRequested> cancelRequests;
+    JobAnnouncements announcements;
 
     /**
      * Records an admitted job as QUEUED and gives its tenant a turn in the queue. Runs in the
@@ -84,7 +81,7 @@ public class JobLifecycle {
         store.insert(job);
         store.enlist(tenant);
         audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
-        queued.fire(new JobQueued(id, tenant));
+        announcements.changed(job, JobState.QUEUED);
         return job;
     }
 
@@ -105,8 +102,10 @@ public class JobLifecycle {
         }
         if (requested) {
             audit.record(JobAudit.cancelRequested(job));
-            if (!job.state.isFinal()) {
-                cancelRequests.fire(new CancelRequested(id));
+            if (job.state.isFinal()) {
+                announcements.changed(job, job.state);
+            } else {
+                announcements.cancelRequested(job);
             }
         }
         return job;
@@ -126,6 +125,7 @@ public class JobLifecycle {
             Instant now = Instant.now();
             store.openAttempt(job, replica.get(), now);
             store.takeTurn(job.tenant, now);
+            announcements.changed(job, JobState.STARTING);
         });
         return claimed;
     }
@@ -136,7 +136,9 @@ public class JobLifecycle {
         boolean running = store.markRunning(id, start.startedAt(), json.write(start.security()), start.imageDigest());
         store.attemptStarted(id, attempt, start.startedAt());
         if (running) {
-            audit.record(JobAudit.started(store.find(id)));
+            Job job = store.find(id);
+            audit.record(JobAudit.started(job));
+            announcements.changed(job, JobState.RUNNING);
         }
     }
 
@@ -170,6 +172,7 @@ public class JobLifecycle {
                 job.logBytes + logBytes, retryAt, retry ? null : now));
         store.reload(job);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
+        announcements.changed(job, job.state);
         return job.state;
     }
 
@@ -181,6 +184,7 @@ public class JobLifecycle {
         store.closeAttempt(job, attempt, JobState.FAILED, JobReason.EngineError, detail, null, NOTHING_USED, now);
         store.fail(id, JobReason.EngineError, detail, now);
         audit.record(JobAudit.ended(store.reload(job)));
+        announcements.changed(job, job.state);
     }
 
     /**
@@ -195,6 +199,7 @@ public class JobLifecycle {
         int failed = store.failActive(replica.get(), JobReason.PlatformRestart, "the platform restarted while the job was starting or running",
                 Instant.now());
         audit.recordAll(orphans.stream().map(store::reload).map(JobAudit::ended).toList(), Provenance.PLATFORM);
+        orphans.forEach(job -> announcements.changed(job, job.state));
         return failed;
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,7 +60,11 @@ public final class JobsBenchmark {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path jar = Path.of(args.length > 1 ? args[1] : "platform-api/target/quarkus-app/quarkus-run.jar");
         Path dataDir = Files.createTempDirectory("berth-bench-jobs");
-        PlatformProcess platform = PlatformProcess.start(jar, dataDir, "bench", List.of("-Dberth.dispatch.poll-interval=500ms"));
+        List<String> options = new ArrayList<>(List.of("-Dberth.dispatch.poll-interval=500ms"));
+        // A flight recording of the platform for profiling the path, e.g. BERTH_BENCH_JFR=/tmp/jobs.jfr ./berth bench jobs.
+        Optional.ofNullable(System.getenv("BERTH_BENCH_JFR"))
+                .ifPresent(file -> options.add("-XX:StartFlightRecording=settings=profile,filename=" + file));
+        PlatformProcess platform = PlatformProcess.start(jar, dataDir, "bench", options);
         try {
             platform.awaitReady(HttpClient.newHttpClient(), Duration.ofMinutes(3));
             new JobsBenchmark(platform, dataDir).measure(runs);
