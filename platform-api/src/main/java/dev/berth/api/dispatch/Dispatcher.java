@@ -130,6 +130,7 @@ public class Dispatcher {
     }
 
     private void dispatchLoop() {
+        long lastCancelScan = System.nanoTime();
         while (!stopping) {
             synchronized (wakeUp) {
                 woken = false;
@@ -139,7 +140,11 @@ public class Dispatcher {
                 launch(claimed.get());
                 continue;
             }
-            cancelRequested();
+            // Cancels made here or announced by other replicas arrive as events; the scan, once a poll, catches any missed.
+            if (System.nanoTime() - lastCancelScan >= config.dispatch().pollInterval().toNanos()) {
+                cancelRequested();
+                lastCancelScan = System.nanoTime();
+            }
             synchronized (wakeUp) {
                 try {
                     if (!woken) {
