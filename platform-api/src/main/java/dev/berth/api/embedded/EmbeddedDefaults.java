@@ -46,6 +46,11 @@ public final class EmbeddedDefaults implements AutoCloseable {
                     // Its own hook would stop the server at SIGTERM while the platform still records the ends of jobs.
                     .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // The library turns these off, for tests; a job the platform acknowledged must survive a
+                    // crash of the server or the machine.
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
             properties.put("quarkus.datasource.username", "postgres");
