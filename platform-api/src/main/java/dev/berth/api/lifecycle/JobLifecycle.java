@@ -58,6 +58,10 @@ public class JobLifecycle {
     Event<JobQueued> queued;
     @Inject
     Event<CancelRequested> cancelRequests;
+    @Inject
+    Event<AttemptStarted> attemptsStarted;
+    @Inject
+    Event<AttemptEnded> attemptsEnded;
 
     /**
      * Records an admitted job as QUEUED and gives its tenant a turn in the queue. Runs in the
@@ -136,7 +140,9 @@ public class JobLifecycle {
         boolean running = store.markRunning(id, start.startedAt(), json.write(start.security()), start.imageDigest());
         store.attemptStarted(id, attempt, start.startedAt());
         if (running) {
-            audit.record(JobAudit.started(store.find(id)));
+            Job job = store.find(id);
+            audit.record(JobAudit.started(job));
+            attemptsStarted.fire(new AttemptStarted(id, job.tenant, attempt, start.startedAt()));
         }
     }
 
@@ -170,6 +176,7 @@ public class JobLifecycle {
                 job.logBytes + logBytes, retryAt, retry ? null : now));
         store.reload(job);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
+        attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, outcome.usage(), now));
         return job.state;
     }
 
@@ -181,6 +188,7 @@ public class JobLifecycle {
         store.closeAttempt(job, attempt, JobState.FAILED, JobReason.EngineError, detail, null, NOTHING_USED, now);
         store.fail(id, JobReason.EngineError, detail, now);
         audit.record(JobAudit.ended(store.reload(job)));
+        attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, NOTHING_USED, now));
     }
 
     /**
@@ -192,9 +200,12 @@ public class JobLifecycle {
     @Transactional
     public int failOrphans() {
         List<Job> orphans = store.activeOf(replica.get());
+        Instant now = Instant.now();
         int failed = store.failActive(replica.get(), JobReason.PlatformRestart, "the platform restarted while the job was starting or running",
-                Instant.now());
+                now);
         audit.recordAll(orphans.stream().map(store::reload).map(JobAudit::ended).toList(), Provenance.PLATFORM);
+        // What an orphan used died with the replica that measured it.
+        orphans.forEach(job -> attemptsEnded.fire(new AttemptEnded(job.id, job.tenant, job.attempts, job.state, NOTHING_USED, now)));
         return failed;
     }
 
