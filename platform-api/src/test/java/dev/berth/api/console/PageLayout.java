@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * What makes a page hard to read, measured in the browser: the page or a table wider than the
- * window or its container, a cell whose content is cut, and a word broken over lines. Words of
- * up to {@value #LONGEST_WORD} characters must stay on one line; longer machine tokens (IDs,
- * digests) may wrap, but never overflow.
+ * window or its container, a cell whose content is cut, and a word broken over lines. A word runs
+ * between spaces and hyphens (where text wraps by the usual rules, "console-a" too); words of up to
+ * {@value #LONGEST_WORD} characters must stay on one line, longer machine tokens (IDs, digests) may
+ * wrap, but never overflow.
  */
 final class PageLayout {
 
@@ -39,7 +40,7 @@ final class PageLayout {
                   const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
                   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
                     if (node.parentElement.closest('th, td') !== cell) continue;
-                    for (const word of node.data.matchAll(/\\S+/g)) {
+                    for (const word of node.data.matchAll(/[^\\s-]+/g)) {
                       if (word[0].length > longest) continue;
                       const range = document.createRange();
                       range.setStart(node, word.index);
