@@ -427,7 +427,7 @@ class ConsoleBrowserTest {
             assertReadable(page, "an admitted preview at 1280 px");
             shoot(page, "20-policy-form-preview");
             page.locator("details.advanced summary").click();
-            assertThat(page.getByLabel("Policy document")).hasValue(Pattern.compile("(?s).*\"memoryMiB\" : 96.*"));
+            assertThat(page.getByLabel("Policy document")).hasValue(Pattern.compile(".*\"memoryMiB\" : 96.*", Pattern.DOTALL));
 
             // The audit log shows each change of the policy as the fields it changed, before and after.
             page.navigate(url("/console/audit?tenant=" + tenant + "&action=tenant.policy.update"));

@@ -156,6 +156,10 @@ class AuthorizationMatrixTest {
                 cancelRequests, nothing, expect(200, 200, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /quota", request -> request.get("/api/v1/quota"), jobs, nothing,
                 expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("GET /usage/history", request -> request.get("/api/v1/usage/history"), jobs, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("GET /admin/tenants/A/usage/history", request -> request.get("/api/v1/admin/tenants/" + A + "/usage/history"),
+                jobs, nothing, expect(403, 403, 403, 403, 200, 403, 403)));
         routes.add(new Route("POST /jobs/dry-run", request -> request.contentType(ContentType.JSON)
                 .body(Map.of("image", "busybox", "command", List.of("true"))).post("/api/v1/jobs/dry-run"), jobs, nothing,
                 expect(200, 200, 200, 200, 403, 403, 403)));

@@ -3,6 +3,7 @@ package dev.berth.api.usage;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.containsString;
 
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
@@ -84,6 +85,13 @@ class UsageHistoryTest {
         assertThat(hours.failed().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2);
         assertThat(hours.rows()).isNotEmpty().allSatisfy(row -> assertThat(row.bucket()).endsWith(":00:00Z"));
         assertThat(series.of("usage-a", UsagePeriod.DAY, Instant.now()).times()).hasSize(30);
+        // The API answers the same series; an unknown period is a malformed request.
+        assertThat(given().auth().oauth2(member).queryParam("period", "day").get("/api/v1/usage/history").then().statusCode(200)
+                .extract().jsonPath().getList("started", Integer.class).stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+        given().auth().oauth2(member).queryParam("period", "week").get("/api/v1/usage/history").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("\"hour\" or \"day\""));
+        String admin = EmbeddedPlatformResource.token(dataDir, "ada", List.of(), "platform-admin");
+        given().auth().oauth2(admin).get("/api/v1/admin/tenants/usage-nobody/usage/history").then().statusCode(404);
         // Another tenant's chart shows none of it.
         UsageChart other = series.of("usage-nobody", UsagePeriod.HOUR, Instant.now());
         assertThat(other.started().stream().mapToInt(Integer::intValue).sum()).isZero();

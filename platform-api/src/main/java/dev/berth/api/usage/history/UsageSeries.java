@@ -1,5 +1,6 @@
 package dev.berth.api.usage.history;
 
+import dev.berth.api.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -19,6 +20,13 @@ public class UsageSeries {
 
     @Inject
     EntityManager em;
+
+    /** The chart of a period named in a request; an unknown period is a malformed request. */
+    public UsageChart of(String tenant, String period) {
+        UsagePeriod chosen = UsagePeriod.of(period == null ? UsagePeriod.HOUR.id() : period).orElseThrow(() -> ProblemException.malformed(
+                "period must be \"hour\" or \"day\", got \"" + period + "\""));
+        return of(tenant, chosen, Instant.now());
+    }
 
     /** The last {@link UsagePeriod#shown()} buckets up to and including the one of {@code now}. */
     @Transactional
