@@ -14,6 +14,8 @@ import jakarta.inject.Inject;
 @RequestScoped
 public class ConsoleAccess {
 
+    private static final String NOT_ONE_TENANT = "Tenant pages need a token with exactly one organization (tenant); yours names none or several.";
+
     @Inject
     ConsoleSession session;
     @Inject
@@ -24,7 +26,8 @@ public class ConsoleAccess {
         if (!viewer.admin()) {
             throw denied(viewer, viewer.reviewer()
                     ? "Auditors review the audit log here; tenants, quotas, policies and jobs are for platform admins."
-                    : viewer.tenantRole() ? "This page is for platform admins; your tenant's jobs and usage are under My jobs and My usage."
+                    : viewer.tenantMember() ? "This page is for platform admins; your tenant's jobs and usage are under My jobs and My usage."
+                    : viewer.tenantRole() ? NOT_ONE_TENANT
                     : "The console is for platform admins, auditors and tenant members.");
         }
         return viewer;
@@ -34,8 +37,7 @@ public class ConsoleAccess {
     public String requireTenant() {
         Viewer viewer = signedIn();
         if (!viewer.tenantMember()) {
-            throw denied(viewer, viewer.tenantRole()
-                    ? "Tenant pages need a token with exactly one organization (tenant); yours names none or several."
+            throw denied(viewer, viewer.tenantRole() ? NOT_ONE_TENANT
                     : "These pages are for tenant members and tenant admins; they show one tenant's own jobs and usage.");
         }
         return viewer.tenant();
