@@ -22,6 +22,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -266,13 +267,10 @@ class ConsoleBrowserTest {
         createTenant(tenant);
         String member = token("tom", List.of(tenant), "tenant-member");
         Map<String, String> labels = Map.of("suite", "console");
-        List<String> jobs = List.of(
-                submit(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo first"), "labels", labels)),
-                submit(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo second"), "labels", labels)),
-                submit(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo failing on purpose; exit 3"), "labels", labels)));
-        for (String job : jobs) {
-            JobPolling.awaitFinal(member, job, Duration.ofSeconds(60));
-        }
+        List<String> jobs = runToEnd(member,
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo first"), "labels", labels),
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo second"), "labels", labels),
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo failing on purpose; exit 3"), "labels", labels));
         String stranger = token("ulf", List.of("console-u"), "tenant-member");
         String othersJob = submit(stranger, Map.of("image", "busybox", "command", List.of("true")));
 
@@ -364,10 +362,8 @@ class ConsoleBrowserTest {
         String tenant = "console-p";
         createTenant(tenant);
         String member = token("pia", List.of(tenant), "tenant-member");
-        String ran = submit(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo fine")));
-        String failed = submit(member, Map.of("image", "busybox", "command", List.of("false")));
-        JobPolling.awaitFinal(member, ran, Duration.ofSeconds(60));
-        JobPolling.awaitFinal(member, failed, Duration.ofSeconds(60));
+        runToEnd(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo fine")),
+                Map.of("image", "busybox", "command", List.of("false")));
         String admin = token("ada", List.of(), "platform-admin");
 
         try (BrowserContext context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
@@ -451,8 +447,7 @@ class ConsoleBrowserTest {
         String tenant = "console-n";
         createTenant(tenant);
         String member = token("nia", List.of(tenant), "tenant-member");
-        String job = submit(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo narrow")));
-        JobPolling.awaitFinal(member, job, Duration.ofSeconds(60));
+        String job = runToEnd(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo narrow"))).getFirst();
         List<String> paths = List.of("/console/", "/console/tenants", "/console/tenants/" + tenant, "/console/jobs?tenant=" + tenant,
                 "/console/jobs/" + tenant + "/" + job, "/console/usage?tenant=" + tenant, "/console/images", "/console/audit");
         for (int width : List.of(1280, 390)) {
@@ -510,6 +505,16 @@ class ConsoleBrowserTest {
     private void createTenant(String tenant) {
         given().auth().oauth2(token("ada", List.of(), "platform-admin")).contentType(ContentType.JSON).body(Map.of("id", tenant))
                 .post("/api/v1/admin/tenants").then().statusCode(201);
+    }
+
+    /** Submits the jobs and waits until each has ended; their IDs in order. */
+    @SafeVarargs
+    private static List<String> runToEnd(String token, Map<String, Object>... jobs) throws InterruptedException {
+        List<String> ids = Arrays.stream(jobs).map(job -> submit(token, job)).toList();
+        for (String id : ids) {
+            JobPolling.awaitFinal(token, id, Duration.ofSeconds(60));
+        }
+        return ids;
     }
 
     private static String submit(String token, Map<String, Object> job) {
