@@ -90,7 +90,8 @@ public class TenantPolicies {
         if (first) {
             em.persist(stored);
         }
-        audit.record(AuditEntry.success("tenant.policy.update", tenant, "tenant/" + tenant + "/policy").reason(json.write(new DocumentChange(before, policy))));
+        audit.record(AuditEntry.success("tenant.policy.update", tenant, "tenant/" + tenant + "/policy")
+                .reason(json.write(new DocumentChange(before, policy))));
         return policy;
     }
 
@@ -113,7 +114,8 @@ public class TenantPolicies {
         if (first) {
             em.persist(stored);
         }
-        audit.record(AuditEntry.success("tenant.quota.update", tenant, "tenant/" + tenant + "/quota").reason(json.write(new DocumentChange(before, quota))));
+        audit.record(AuditEntry.success("tenant.quota.update", tenant, "tenant/" + tenant + "/quota")
+                .reason(json.write(new DocumentChange(before, quota))));
         return quota;
     }
 
