@@ -28,7 +28,8 @@ import java.util.UUID;
  * The one owner of a job's life. Every change of a job's state, and of what is recorded with it
  * (its attempts, its tenant's usage totals, its tenant's turn in the queue), is a method here;
  * each runs in one transaction together with its audit event, so the log never shows a transition
- * that did not happen or misses one that did.
+ * that did not happen or misses one that did. The audit event is each transition's last statement:
+ * it holds the chain's single head row until the commit, so nothing else should run under it.
  *
  * <pre>
  * submit -> QUEUED -claimNext-> STARTING -started-> RUNNING -finished-> SUCCEEDED | FAILED | CANCELLED
@@ -55,9 +56,7 @@ public class JobLifecycle {
     @Inject
     BerthConfig config;
     @Inject
-    Event<JobQueued> queued;
-    @Inject
-    Event<CancelRequested> cancelRequests;
+    JobAnnouncements announcements;
     @Inject
     Event<AttemptStarted> attemptsStarted;
     @Inject
@@ -79,6 +78,7 @@ public class JobLifecycle {
         job.imageDigest = ImageReference.parse(plan.image()).orElseThrow().digest();
         job.requestJson = json.write(request);
         job.planJson = json.write(plan);
+        job.decisions = json.write(plan.decisions());
         job.createdAt = Instant.now();
         job.cpuMillis = plan.limits().cpuMillis();
         job.memoryMiB = (int) (plan.limits().memoryBytes() / MIB);
@@ -87,8 +87,8 @@ public class JobLifecycle {
         job.maxAttempts = 1 + plan.retries();
         store.insert(job);
         store.enlist(tenant);
+        announcements.changed(job, JobState.QUEUED);
         audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
-        queued.fire(new JobQueued(id, tenant));
         return job;
     }
 
@@ -108,10 +108,12 @@ public class JobLifecycle {
             throw ProblemException.notFound("job " + id);
         }
         if (requested) {
-            audit.record(JobAudit.cancelRequested(job));
-            if (!job.state.isFinal()) {
-                cancelRequests.fire(new CancelRequested(id));
+            if (job.state.isFinal()) {
+                announcements.changed(job, job.state);
+            } else {
+                announcements.cancelRequested(job);
             }
+            audit.record(JobAudit.cancelRequested(job));
         }
         return job;
     }
@@ -130,6 +132,7 @@ public class JobLifecycle {
             Instant now = Instant.now();
             store.openAttempt(job, replica.get(), now);
             store.takeTurn(job.tenant, now);
+            announcements.changed(job, JobState.STARTING);
         });
         return claimed;
     }
@@ -141,6 +144,7 @@ public class JobLifecycle {
         store.attemptStarted(id, attempt, start.startedAt());
         if (running) {
             Job job = store.find(id);
+            announcements.changed(job, JobState.RUNNING);
             audit.record(JobAudit.started(job));
             attemptsStarted.fire(new AttemptStarted(id, job.tenant, attempt, start.startedAt()));
         }
@@ -175,6 +179,7 @@ public class JobLifecycle {
                 Math.max(job.peakMemoryBytes == null ? 0 : job.peakMemoryBytes, outcome.usage().peakMemoryBytes()),
                 job.logBytes + logBytes, retryAt, retry ? null : now));
         store.reload(job);
+        announcements.changed(job, job.state);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
         attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, outcome.usage(), now));
         return job.state;
@@ -187,7 +192,8 @@ public class JobLifecycle {
         Instant now = Instant.now();
         store.closeAttempt(job, attempt, JobState.FAILED, JobReason.EngineError, detail, null, NOTHING_USED, now);
         store.fail(id, JobReason.EngineError, detail, now);
-        audit.record(JobAudit.ended(store.reload(job)));
+        announcements.changed(store.reload(job), job.state);
+        audit.record(JobAudit.ended(job));
         attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, NOTHING_USED, now));
     }
 
@@ -203,7 +209,8 @@ public class JobLifecycle {
         Instant now = Instant.now();
         int failed = store.failActive(replica.get(), JobReason.PlatformRestart, "the platform restarted while the job was starting or running",
                 now);
-        audit.recordAll(orphans.stream().map(store::reload).map(JobAudit::ended).toList(), Provenance.PLATFORM);
+        orphans.forEach(job -> announcements.changed(store.reload(job), job.state));
+        audit.recordAll(orphans.stream().map(JobAudit::ended).toList(), Provenance.PLATFORM);
         // What an orphan used died with the replica that measured it.
         orphans.forEach(job -> attemptsEnded.fire(new AttemptEnded(job.id, job.tenant, job.attempts, job.state, NOTHING_USED, now)));
         return failed;
