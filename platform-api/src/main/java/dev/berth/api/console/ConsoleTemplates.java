@@ -3,11 +3,15 @@ package dev.berth.api.console;
 import dev.berth.api.console.audit.AuditFilters;
 import dev.berth.api.console.audit.EventRow;
 import dev.berth.api.console.overview.TenantBars;
+import dev.berth.api.console.readable.Fact;
 import dev.berth.api.console.tenants.Members;
+import dev.berth.api.console.tenants.PolicyForm;
 import dev.berth.api.console.tenants.QuotaForm;
+import dev.berth.api.console.usage.UsageCharts;
 import dev.berth.api.images.ImageView;
 import dev.berth.api.jobs.JobView;
 import dev.berth.api.tenants.TenantSummary;
+import dev.berth.api.usage.QuotaView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import java.util.List;
@@ -41,14 +45,22 @@ public final class ConsoleTemplates {
     public static native TemplateInstance tenants(List<TenantSummary> tenants, FormState form, String created);
 
     public static native TemplateInstance tenant(String tenant, String saved, FormState quota, List<QuotaForm.Field> quotaFields,
-            FormState policy, String sample, Members members);
+            PolicyForm.View policyForm, FormState policy, boolean advanced, String sample, Members members);
 
-    public static native TemplateInstance preview(boolean admitted, List<Rule> decisions, String plan, String summary, List<Rule> violations);
+    public static native TemplateInstance preview(boolean admitted, List<Rule> decisions, List<Fact> plan, String summary, List<Rule> violations);
 
     public static native TemplateInstance jobs(List<String> tenants, String tenant, List<String> states, String state, List<JobView> jobs,
             String next, String error);
 
-    public static native TemplateInstance job(JobView job, String security, List<Rule> decisions, int attempt, int tailKib);
+    public static native TemplateInstance job(JobView job, List<Fact> security, List<Rule> decisions, int attempt, int tailKib, String base,
+            boolean admin);
+
+    public static native TemplateInstance myJobs(String tenant, List<String> states, String state, String label, List<JobView> jobs,
+            String next, String error);
+
+    public static native TemplateInstance myUsage(TenantBars quota, QuotaView.Consumed consumed, UsageCharts.View usage);
+
+    public static native TemplateInstance usage(List<String> tenants, String tenant, UsageCharts.View usage, String error);
 
     public static native TemplateInstance logTail(String text, boolean over);
 

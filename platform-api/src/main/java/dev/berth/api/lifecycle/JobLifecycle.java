@@ -15,6 +15,7 @@ import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -56,6 +57,10 @@ public class JobLifecycle {
     BerthConfig config;
     @Inject
     JobAnnouncements announcements;
+    @Inject
+    Event<AttemptStarted> attemptsStarted;
+    @Inject
+    Event<AttemptEnded> attemptsEnded;
 
     /**
      * Records an admitted job as QUEUED and gives its tenant a turn in the queue. Runs in the
@@ -141,6 +146,7 @@ public class JobLifecycle {
             Job job = store.find(id);
             announcements.changed(job, JobState.RUNNING);
             audit.record(JobAudit.started(job));
+            attemptsStarted.fire(new AttemptStarted(id, job.tenant, attempt, start.startedAt()));
         }
     }
 
@@ -175,6 +181,7 @@ public class JobLifecycle {
         store.reload(job);
         announcements.changed(job, job.state);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
+        attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, outcome.usage(), now));
         return job.state;
     }
 
@@ -187,6 +194,7 @@ public class JobLifecycle {
         store.fail(id, JobReason.EngineError, detail, now);
         announcements.changed(store.reload(job), job.state);
         audit.record(JobAudit.ended(job));
+        attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, NOTHING_USED, now));
     }
 
     /**
@@ -198,10 +206,13 @@ public class JobLifecycle {
     @Transactional
     public int failOrphans() {
         List<Job> orphans = store.activeOf(replica.get());
+        Instant now = Instant.now();
         int failed = store.failActive(replica.get(), JobReason.PlatformRestart, "the platform restarted while the job was starting or running",
-                Instant.now());
+                now);
         orphans.forEach(job -> announcements.changed(store.reload(job), job.state));
         audit.recordAll(orphans.stream().map(JobAudit::ended).toList(), Provenance.PLATFORM);
+        // What an orphan used died with the replica that measured it.
+        orphans.forEach(job -> attemptsEnded.fire(new AttemptEnded(job.id, job.tenant, job.attempts, job.state, NOTHING_USED, now)));
         return failed;
     }
 

@@ -79,6 +79,7 @@ public class TenantPolicies {
         tenants.findOrRegister(tenant);
         StoredPolicy stored = em.find(StoredPolicy.class, tenant);
         boolean first = stored == null;
+        Object before = first ? null : json.tree(stored.policyJson);
         if (first) {
             stored = new StoredPolicy();
             stored.tenant = tenant;
@@ -89,7 +90,8 @@ public class TenantPolicies {
         if (first) {
             em.persist(stored);
         }
-        audit.record(AuditEntry.success("tenant.policy.update", tenant, "tenant/" + tenant + "/policy").reason(stored.policyJson));
+        audit.record(AuditEntry.success("tenant.policy.update", tenant, "tenant/" + tenant + "/policy")
+                .reason(json.write(new DocumentChange(before, policy))));
         return policy;
     }
 
@@ -101,6 +103,7 @@ public class TenantPolicies {
         tenants.findOrRegister(tenant);
         StoredQuota stored = em.find(StoredQuota.class, tenant);
         boolean first = stored == null;
+        TenantQuota before = first ? null : stored.toQuota();
         if (first) {
             stored = new StoredQuota();
             stored.tenant = tenant;
@@ -111,7 +114,8 @@ public class TenantPolicies {
         if (first) {
             em.persist(stored);
         }
-        audit.record(AuditEntry.success("tenant.quota.update", tenant, "tenant/" + tenant + "/quota").reason(json.write(quota)));
+        audit.record(AuditEntry.success("tenant.quota.update", tenant, "tenant/" + tenant + "/quota")
+                .reason(json.write(new DocumentChange(before, quota))));
         return quota;
     }
 

@@ -22,6 +22,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -34,7 +35,10 @@ import org.junit.jupiter.api.Test;
  * The console in a real browser on the embedded defaults: an admin logs in, changes a tenant's
  * quota (a malformed and a refused value first, which change nothing), the API then refuses a job
  * over the new quota, the audit page shows the change, and an auditor and a tenant member see what
- * their roles allow. Each page is kept as a screenshot under target/console-screenshots.
+ * their roles allow. A tenant member walks through the own usage charts, jobs and a job page; an
+ * admin reads a tenant's charts, edits its policy in the form and finds the change before and after
+ * in the audit log. Every page is checked for overflow and broken words at 1280 and 390 px and kept
+ * as a screenshot under target/console-screenshots.
  */
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedPlatformResource.class, restrictToAnnotatedClass = true)
@@ -137,7 +141,7 @@ class ConsoleBrowserTest {
             shoot(page, "05-jobs");
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(job)).click();
             assertThat(page.locator("#log-tail")).containsText("hello from the console test");
-            assertThat(page.locator("body")).containsText("noNewPrivileges");
+            assertThat(page.locator("table.facts-table tr", new Page.LocatorOptions().setHasText("no_new_privileges")).locator("td")).hasText("yes");
             assertThat(page.locator("body")).containsText("tier.restricted");
             shoot(page, "06-job-detail");
 
@@ -146,9 +150,12 @@ class ConsoleBrowserTest {
             page.getByLabel("Tenant").fill(TENANT);
             page.getByLabel("Action").fill("tenant.quota.update");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
-            Locator rows = page.locator("tbody tr");
+            Locator rows = page.locator("table.audit > tbody > tr");
             assertThat(rows).hasCount(1);
-            assertThat(rows.first()).containsText("\"memoryMiB\":128");
+            // The first quota stored for the tenant: every field is new, the defaults applied before.
+            assertThat(rows.first()).containsText("First stored document");
+            assertThat(rows.first().locator("table.change tr", new Locator.LocatorOptions().setHasText("memoryMiB")).locator("td.after"))
+                    .hasText("128");
             assertThat(rows.first()).containsText("ada");
             assertThat(page.locator("#verification")).containsText("Intact");
             shoot(page, "07-audit");
@@ -177,13 +184,16 @@ class ConsoleBrowserTest {
             assertThat(page.locator("form[method=post] button")).hasText("Log out");
         }
 
-        // A tenant member gets a 403 page that points to the API.
+        // A tenant member lands on the own tenant's usage; the admin pages answer 403 and point to the tenant's own pages.
         try (BrowserContext context = chromium.browser().newContext()) {
             Page page = context.newPage();
             page.navigate(url("/console/login"));
             logIn(page, token("mia", List.of(TENANT), "tenant-member"));
+            assertThat(page).hasURL(Pattern.compile(".*/console/my$"));
+            Response tenantPage = page.navigate(url("/console/tenants/" + TENANT));
+            assertThat(tenantPage.status()).isEqualTo(403);
             assertThat(page).hasTitle("Not for your role · Berth console");
-            assertThat(page.locator("main")).containsText("/api/v1/jobs");
+            assertThat(page.locator("main")).containsText("My jobs");
             assertThat(page.locator("main")).containsText("tenant-member");
             shoot(page, "09-forbidden-tenant-member");
         }
@@ -252,25 +262,268 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void pagesFitANarrowWindow() {
+    void aTenantMemberWalksThroughOwnUsageJobsAndAJobPage() throws Exception {
+        String tenant = "console-t";
+        createTenant(tenant);
+        String member = token("tom", List.of(tenant), "tenant-member");
+        Map<String, String> labels = Map.of("suite", "console");
+        List<String> jobs = runToEnd(member,
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo first"), "labels", labels),
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo second"), "labels", labels),
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo failing on purpose; exit 3"), "labels", labels));
+        String stranger = token("ulf", List.of("console-u"), "tenant-member");
+        String othersJob = submit(stranger, Map.of("image", "busybox", "command", List.of("true")));
+
+        try (BrowserContext context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            page.navigate(url("/console/login"));
+            logIn(page, member);
+            assertThat(page).hasURL(Pattern.compile(".*/console/my$"));
+            assertThat(page).hasTitle("My usage · Berth console");
+            assertThat(page.locator("header")).containsText("tenant " + tenant);
+            assertCharts(page, 48, List.of(3, 2, 1, 0));
+            assertReadable(page, "/console/my at 1280 px");
+            shoot(page, "12-my-usage-hours");
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Per day")).click();
+            assertThat(page).hasURL(Pattern.compile(".*/console/my\\?period=day$"));
+            assertCharts(page, 30, List.of(3, 2, 1, 0));
+            page.locator("details.numbers summary").click();
+            assertThat(page.locator("details.numbers tbody tr").first().locator("td[data-label=Started]")).hasText("3");
+            assertReadable(page, "/console/my?period=day at 1280 px");
+            shoot(page, "13-my-usage-days");
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("My jobs").setExact(true)).click();
+            assertThat(page.locator("table.rows > tbody > tr")).hasCount(3);
+            page.getByLabel("State").selectOption("FAILED");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+            assertThat(page.locator("table.rows > tbody > tr")).hasCount(1);
+            page.getByLabel("State").selectOption("");
+            page.getByLabel("Label").fill("suite=console");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+            assertThat(page.locator("table.rows > tbody > tr")).hasCount(3);
+            assertReadable(page, "/console/my/jobs at 1280 px");
+            shoot(page, "14-my-jobs");
+            page.getByLabel("Label").fill("no-equals-sign");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+            assertThat(page.locator("#filter-error")).containsText("key=value");
+            assertThat(page.getByLabel("Label")).hasAttribute("aria-invalid", "true");
+
+            Response jobPage = page.navigate(url("/console/my/jobs/" + jobs.get(2)));
+            assertThat(jobPage.status()).isEqualTo(200);
+            assertThat(page.locator("dl.facts")).containsText("FAILED");
+            assertThat(page.locator("dl.facts")).containsText("3");
+            Locator security = page.locator("table.facts-table");
+            assertThat(security.locator("tr", new Locator.LocatorOptions().setHasText("no_new_privileges")).locator("td")).hasText("yes");
+            assertThat(security.locator("tr", new Locator.LocatorOptions().setHasText("Capabilities")).locator("td")).hasText("none");
+            assertThat(security.locator("tr", new Locator.LocatorOptions().setHasText("UID map")).locator("td")).containsText("→");
+            assertThat(page.locator("table.rules")).containsText("tier.restricted");
+            assertThat(page.locator("#log-tail")).containsText("failing on purpose");
+            assertReadable(page, "a job page at 1280 px");
+            shoot(page, "15-my-job");
+
+            // Another tenant's job is missing here, as on the API; the admin pages are not for tenant roles.
+            assertThat(page.navigate(url("/console/my/jobs/" + othersJob)).status()).isEqualTo(404);
+            assertThat(page.navigate(url("/console/my/jobs/" + othersJob + "/log")).status()).isEqualTo(404);
+            assertThat(page.navigate(url("/console/usage?tenant=" + tenant)).status()).isEqualTo(403);
+            assertThat(page.navigate(url("/console/jobs/" + tenant + "/" + jobs.get(0))).status()).isEqualTo(403);
+        }
+
         try (BrowserContext context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setViewportSize(390, 844))) {
             Page page = context.newPage();
             page.navigate(url("/console/login"));
-            logIn(page, token("ada", List.of(), "platform-admin"));
-            for (String path : List.of("/console/", "/console/tenants", "/console/jobs", "/console/images", "/console/audit")) {
+            logIn(page, member);
+            for (String path : List.of("/console/my", "/console/my?period=day", "/console/my/jobs", "/console/my/jobs/" + jobs.get(2))) {
                 page.navigate(url(path));
-                Object overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
-                Object widest = page.evaluate("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth)"
-                        + ".map(e => e.tagName + '.' + e.className).slice(0, 5).join(' ')");
-                assertThat(((Number) overflow).intValue()).as("horizontal overflow of %s at 390 px, by %s", path, widest).isLessThanOrEqualTo(0);
+                if (path.startsWith("/console/my?") || path.equals("/console/my")) {
+                    assertCharts(page, path.endsWith("day") ? 30 : 48, List.of(3, 2, 1, 0));
+                    page.locator("details.numbers summary").click();
+                }
+                assertReadable(page, path + " at 390 px");
             }
-            page.navigate(url("/console/"));
-            shoot(page, "10-overview-narrow");
-            // Keyboard: the skip link is the first stop and moves focus to the content.
+            page.navigate(url("/console/my"));
+            shoot(page, "16-my-usage-narrow");
+            page.navigate(url("/console/my/jobs/" + jobs.get(2)));
+            assertThat(page.locator("#log-tail")).containsText("failing on purpose");
+            shoot(page, "17-my-job-narrow");
+            // Keyboard: the skip link first, then the navigation in reading order.
             page.keyboard().press("Tab");
             assertThat(page.locator(":focus")).hasText("Skip to content");
+            page.keyboard().press("Tab");
+            page.keyboard().press("Tab");
+            assertThat(page.locator(":focus")).hasText("My jobs");
         }
+    }
+
+    @Test
+    void anAdminReadsATenantsUsageEditsItsPolicyInAFormAndTheAuditShowsBeforeAndAfter() throws Exception {
+        String tenant = "console-p";
+        createTenant(tenant);
+        String member = token("pia", List.of(tenant), "tenant-member");
+        runToEnd(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo fine")),
+                Map.of("image", "busybox", "command", List.of("false")));
+        String admin = token("ada", List.of(), "platform-admin");
+
+        try (BrowserContext context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 900))) {
+            Page page = context.newPage();
+            page.navigate(url("/console/login"));
+            logIn(page, admin);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Usage").setExact(true)).click();
+            page.getByLabel("Tenant", new Page.GetByLabelOptions().setExact(true)).selectOption(tenant);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
+            assertThat(page.locator("h1")).hasText("Usage of " + tenant);
+            assertCharts(page, 48, List.of(2, 1, 1, 0));
+            assertReadable(page, "/console/usage at 1280 px");
+            shoot(page, "18-admin-usage");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Per day")).click();
+            assertCharts(page, 30, List.of(2, 1, 1, 0));
+
+            // The policy form: values the validator refuses are explained next to their fields, and nothing is stored.
+            page.navigate(url("/console/tenants/" + tenant));
+            Object storedBefore = apiPolicy(tenant);
+            page.getByLabel("Memory per job (MiB)").fill("99999999");
+            page.getByLabel("Allowed images").fill("busybox\nNot An Image Pattern");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save policy").setExact(true)).click();
+            assertThat(page.locator("#policy-maxResources-memoryMiB-error")).containsText("platform ceiling");
+            assertThat(page.getByLabel("Memory per job (MiB)")).hasAttribute("aria-invalid", "true");
+            assertThat(page.getByLabel("Memory per job (MiB)")).hasValue("99999999");
+            assertThat(page.locator("#policy-allowedImages-error")).containsText("item 2 (Not An Image Pattern)");
+            assertThat(page.getByLabel("Allowed images")).hasAttribute("aria-invalid", "true");
+            // This platform grants no capability, so the form offers none.
+            assertThat(page.locator("fieldset", new Page.LocatorOptions().setHasText("Capabilities a job may ask for"))).containsText("offers none");
+            assertReadable(page, "the refused policy form at 1280 px");
+            shoot(page, "19-policy-form-refused");
+            assertThat(apiPolicy(tenant)).isEqualTo(storedBefore);
+
+            page.getByLabel("Memory per job (MiB)").fill("128");
+            page.getByLabel("Allowed images").fill("busybox");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save policy").setExact(true)).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the policy");
+            page.getByLabel("Memory per job (MiB)").fill("96");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save policy").setExact(true)).click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the policy");
+            assertThat(page.getByLabel("Memory per job (MiB)")).hasValue("96");
+            assertThat(given().auth().oauth2(admin).get("/api/v1/admin/tenants/" + tenant + "/policy").then().statusCode(200)
+                    .extract().jsonPath().getInt("maxResources.memoryMiB")).isEqualTo(96);
+
+            // The preview decides the sample job under the form as edited: refused over the maximum, a readable plan within it.
+            page.getByLabel("Sample job for the preview").fill("{\"image\": \"busybox\", \"command\": [\"true\"], \"resources\": {\"memoryMiB\": 256}}");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview sample job").setExact(true)).click();
+            assertThat(page.locator("#preview")).containsText("Refused");
+            assertThat(page.locator("#preview table.rules")).containsText("resources.memoryMiB");
+            assertReadable(page, "a refused preview at 1280 px");
+            page.getByLabel("Sample job for the preview").fill("{\"image\": \"busybox\", \"command\": [\"true\"], \"resources\": {\"memoryMiB\": 64}}");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview sample job").setExact(true)).click();
+            assertThat(page.locator("#preview")).containsText("Admitted");
+            assertThat(page.locator("#preview table.facts-table tr", new Page.LocatorOptions().setHasText("Memory (no swap)")).locator("td"))
+                    .hasText("64 MiB");
+            assertReadable(page, "an admitted preview at 1280 px");
+            shoot(page, "20-policy-form-preview");
+            page.locator("details.advanced summary").click();
+            assertThat(page.getByLabel("Policy document")).hasValue(Pattern.compile(".*\"memoryMiB\" : 96.*", Pattern.DOTALL));
+
+            // The audit log shows each change of the policy as the fields it changed, before and after.
+            page.navigate(url("/console/audit?tenant=" + tenant + "&action=tenant.policy.update"));
+            Locator rows = page.locator("table.audit > tbody > tr");
+            assertThat(rows).hasCount(2);
+            Locator newest = rows.first().locator("table.change > tbody > tr");
+            assertThat(newest).hasCount(1);
+            assertThat(newest.locator("th")).hasText("maxResources.memoryMiB");
+            assertThat(newest.locator("td.before")).hasText("128");
+            assertThat(newest.locator("td.after")).hasText("96");
+            assertThat(rows.nth(1)).containsText("First stored document");
+            assertThat(rows.nth(1).locator("table.change tr", new Locator.LocatorOptions().setHasText("allowedImages")).locator("td.after"))
+                    .hasText("busybox");
+            assertReadable(page, "the audit page at 1280 px");
+            shoot(page, "21-audit-before-after");
+        }
+    }
+
+    @Test
+    void adminPagesReadWellAt1280And390Pixels() throws Exception {
+        String tenant = "console-n";
+        createTenant(tenant);
+        String member = token("nia", List.of(tenant), "tenant-member");
+        String job = runToEnd(member, Map.of("image", "busybox", "command", List.of("sh", "-c", "echo narrow"))).getFirst();
+        List<String> paths = List.of("/console/", "/console/tenants", "/console/tenants/" + tenant, "/console/jobs?tenant=" + tenant,
+                "/console/jobs/" + tenant + "/" + job, "/console/usage?tenant=" + tenant, "/console/images", "/console/audit");
+        for (int width : List.of(1280, 390)) {
+            try (BrowserContext context = chromium.browser().newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                    .setViewportSize(width, 844))) {
+                Page page = context.newPage();
+                page.navigate(url("/console/login"));
+                logIn(page, token("ada", List.of(), "platform-admin"));
+                for (String path : paths) {
+                    page.navigate(url(path));
+                    if (path.startsWith("/console/jobs/")) {
+                        assertThat(page.locator("#log-tail")).containsText("narrow");
+                    }
+                    assertReadable(page, path + " at " + width + " px");
+                }
+                if (width == 390) {
+                    page.navigate(url("/console/"));
+                    shoot(page, "10-overview-narrow");
+                    page.navigate(url("/console/audit"));
+                    shoot(page, "22-audit-narrow");
+                    page.navigate(url("/console/tenants/" + tenant));
+                    shoot(page, "23-tenant-narrow");
+                    // Keyboard: the skip link is the first stop and moves focus to the content.
+                    page.keyboard().press("Tab");
+                    assertThat(page.locator(":focus")).hasText("Skip to content");
+                }
+            }
+        }
+    }
+
+    /** The four charts drawn with their series, over {@code buckets} buckets, and the job series summing to {@code jobTotals}. */
+    @SuppressWarnings("unchecked")
+    private static void assertCharts(Page page, int buckets, List<Integer> jobTotals) {
+        page.waitForFunction("() => window.berthCharts && Object.keys(window.berthCharts).length === 4");
+        assertThat((List<String>) page.evaluate("Object.keys(berthCharts)")).containsExactly("cpu", "memory", "jobs", "wait");
+        assertThat((List<String>) page.evaluate("berthCharts.jobs.series.slice(1).map(s => s.label)"))
+                .containsExactly("Started", "Succeeded", "Failed", "Cancelled");
+        assertThat((List<String>) page.evaluate("berthCharts.wait.series.slice(1).map(s => s.label)")).containsExactly("Mean wait s", "Max wait s");
+        assertThat(((Number) page.evaluate("berthCharts.jobs.data[0].length")).intValue()).isEqualTo(buckets);
+        List<Number> totals = (List<Number>) page.evaluate("berthCharts.jobs.data.slice(1).map(d => d.reduce((a, b) => a + b, 0))");
+        assertThat(totals.stream().map(Number::intValue).toList()).isEqualTo(jobTotals);
+        assertThat(((Number) page.evaluate("berthCharts.cpu.data[1].reduce((a, b) => a + b, 0)")).doubleValue()).isPositive();
+        assertThat(((Number) page.evaluate("Math.max(...berthCharts.memory.data[1])")).doubleValue()).isPositive();
+        for (String chart : List.of("cpu", "memory", "jobs", "wait")) {
+            Locator canvas = page.locator("#chart-" + chart + " canvas");
+            assertThat(canvas).isVisible();
+            assertThat(canvas.boundingBox().width).as("width of the %s chart", chart).isGreaterThan(200);
+        }
+    }
+
+    private static void assertReadable(Page page, String what) {
+        assertThat(PageLayout.problems(page)).as("layout of %s", what).isEmpty();
+    }
+
+    private void createTenant(String tenant) {
+        given().auth().oauth2(token("ada", List.of(), "platform-admin")).contentType(ContentType.JSON).body(Map.of("id", tenant))
+                .post("/api/v1/admin/tenants").then().statusCode(201);
+    }
+
+    /** Submits the jobs and waits until each has ended; their IDs in order. */
+    @SafeVarargs
+    private static List<String> runToEnd(String token, Map<String, Object>... jobs) throws InterruptedException {
+        List<String> ids = Arrays.stream(jobs).map(job -> submit(token, job)).toList();
+        for (String id : ids) {
+            JobPolling.awaitFinal(token, id, Duration.ofSeconds(60));
+        }
+        return ids;
+    }
+
+    private static String submit(String token, Map<String, Object> job) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(job).post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    }
+
+    private Object apiPolicy(String tenant) {
+        return given().auth().oauth2(token("ada", List.of(), "platform-admin")).get("/api/v1/admin/tenants/" + tenant + "/policy")
+                .then().statusCode(200).extract().jsonPath().get("");
     }
 
     private void logIn(Page page, String token) {

@@ -156,6 +156,10 @@ class AuthorizationMatrixTest {
                 cancelRequests, nothing, expect(200, 200, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /quota", request -> request.get("/api/v1/quota"), jobs, nothing,
                 expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("GET /usage/history", request -> request.get("/api/v1/usage/history"), jobs, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("GET /admin/tenants/A/usage/history", request -> request.get("/api/v1/admin/tenants/" + A + "/usage/history"),
+                jobs, nothing, expect(403, 403, 403, 403, 200, 403, 403)));
         routes.add(new Route("POST /jobs/dry-run", request -> request.contentType(ContentType.JSON)
                 .body(Map.of("image", "busybox", "command", List.of("true"))).post("/api/v1/jobs/dry-run"), jobs, nothing,
                 expect(200, 200, 200, 200, 403, 403, 403)));
@@ -181,8 +185,29 @@ class AuthorizationMatrixTest {
                 images, nothing, expect(403, 403, 403, 403, 404, 403, 403)));
         // Console pages take no bearer tokens: a browser session carries the caller's token in the console cookie
         // (embedded issuer), and without a session that verifies, the browser is sent to the login page.
+        // Tenant members and auditors are sent on to their own pages; a tenant token naming two tenants has none.
         routes.add(new Route("console GET /console/", request -> asConsoleSession(request).get("/console/"), jobs, nothing,
-                console(expect(403, 403, 403, 403, 200, 303, 403), 303)));
+                console(expect(303, 303, 303, 303, 200, 303, 403), 303)));
+        // The tenant pages show the caller's own tenant only: B's members find A's job missing, as on the API.
+        routes.add(new Route("console GET /console/my", request -> asConsoleSession(request).get("/console/my"), jobs, nothing,
+                console(expect(200, 200, 200, 200, 403, 403, 403), 303)));
+        routes.add(new Route("console GET /console/my?period=day", request -> asConsoleSession(request).get("/console/my?period=day"), jobs,
+                nothing, console(expect(200, 200, 200, 200, 403, 403, 403), 303)));
+        routes.add(new Route("console GET /console/my/jobs", request -> asConsoleSession(request).get("/console/my/jobs"), jobs, nothing,
+                console(expect(200, 200, 200, 200, 403, 403, 403), 303)));
+        routes.add(new Route("console GET /console/my/jobs/{id of A}", request -> asConsoleSession(request).get("/console/my/jobs/" + jobOfA),
+                jobs, nothing, console(expect(200, 200, 404, 404, 403, 403, 403), 303)));
+        // The output of a final job answers htmx's stop-polling status.
+        routes.add(new Route("console GET /console/my/jobs/{id of A}/log", request -> asConsoleSession(request)
+                .get("/console/my/jobs/" + jobOfA + "/log"), jobs, nothing, console(expect(286, 286, 404, 404, 403, 403, 403), 303)));
+        routes.add(new Route("console GET /console/usage?tenant=A", request -> asConsoleSession(request).get("/console/usage?tenant=" + A),
+                jobs, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
+        routes.add(new Route("console GET /console/jobs?tenant=A", request -> asConsoleSession(request).get("/console/jobs?tenant=" + A),
+                jobs, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
+        routes.add(new Route("console GET /console/jobs/A/{id of A}", request -> asConsoleSession(request)
+                .get("/console/jobs/" + A + "/" + jobOfA), jobs, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
+        routes.add(new Route("console GET /console/jobs/A/{id of A}/log", request -> asConsoleSession(request)
+                .get("/console/jobs/" + A + "/" + jobOfA + "/log"), jobs, nothing, console(expect(403, 403, 403, 403, 286, 403, 403), 303)));
         routes.add(new Route("console GET /console/audit", request -> asConsoleSession(request).get("/console/audit"), jobs,
                 nothing, console(expect(403, 403, 403, 403, 200, 200, 403), 303)));
         routes.add(new Route("console GET /console/images", request -> asConsoleSession(request).get("/console/images"), images,
@@ -194,6 +219,9 @@ class AuthorizationMatrixTest {
                 .contentType(ContentType.URLENC).formParams(Map.of("concurrentJobs", "1", "cpuMillis", "1000", "memoryMiB", "64",
                         "pids", "64", "logBytes", "1024", "jobsPerHour", String.valueOf(100 + NEW_QUOTAS.incrementAndGet())))
                 .post("/console/tenants/" + A + "/quota"), policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 403, 403, 403), 403)));
+        routes.add(new Route("console POST /console/tenants/A/policy/form", request -> asConsoleSession(request)
+                .contentType(ContentType.URLENC).formParams(Map.of("tier", "restricted", "allowedImages", "busybox"))
+                .post("/console/tenants/" + A + "/policy/form"), policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 403, 403, 403), 403)));
         return routes;
     }
 

@@ -42,9 +42,12 @@ public class OverviewResource {
 
     @GET
     public Response overview() {
-        // Auditors land on the one page they may use.
+        // Auditors and tenant members land on the pages they may use.
         if (session.viewer().signedIn() && !session.viewer().admin() && session.viewer().reviewer()) {
             return Response.seeOther(URI.create("/console/audit")).build();
+        }
+        if (session.viewer().signedIn() && !session.viewer().admin() && session.viewer().tenantMember()) {
+            return Response.seeOther(URI.create("/console/my")).build();
         }
         access.requireAdmin();
         List<TenantSummary> all = tenants.all();

@@ -1,5 +1,6 @@
 package dev.berth.api.console.session;
 
+import dev.berth.api.auth.CallerTenant;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
@@ -16,6 +17,8 @@ public class ConsoleSession {
     SecurityIdentity identity;
     @Inject
     RoutingContext routing;
+    @Inject
+    CallerTenant tenant;
 
     public Viewer viewer() {
         if (identity.isAnonymous()) {
@@ -25,7 +28,7 @@ public class ConsoleSession {
         if (identity.getPrincipal() instanceof JsonWebToken token && token.getClaim("preferred_username") != null) {
             name = token.getClaim("preferred_username").toString();
         }
-        return new Viewer(true, name, identity.getRoles());
+        return new Viewer(true, name, identity.getRoles(), tenant.tenant().orElse(null));
     }
 
     /** Who changes recorded in the stored documents were made by: the token subject, as the API records it. */

@@ -4,13 +4,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Who is looking at the console, as the layout and the access checks need it. */
-public record Viewer(boolean signedIn, String name, Set<String> roles) {
+/**
+ * Who is looking at the console, as the layout and the access checks need it.
+ *
+ * @param tenant the single organization of the viewer's token, or null when it names none or several
+ */
+public record Viewer(boolean signedIn, String name, Set<String> roles, String tenant) {
 
     public static final String PLATFORM_ADMIN = "platform-admin";
     public static final String AUDITOR = "auditor";
+    public static final String TENANT_MEMBER = "tenant-member";
+    public static final String TENANT_ADMIN = "tenant-admin";
 
-    static final Viewer NOBODY = new Viewer(false, "", Set.of());
+    static final Viewer NOBODY = new Viewer(false, "", Set.of(), null);
 
     /** Edits tenants, quotas and policies and sees every page. */
     public boolean admin() {
@@ -20,6 +26,16 @@ public record Viewer(boolean signedIn, String name, Set<String> roles) {
     /** Reads the audit pages: auditors read-only, platform admins too. */
     public boolean reviewer() {
         return admin() || roles.contains(AUDITOR);
+    }
+
+    /** Has a tenant role, whether or not the token names exactly one tenant. */
+    public boolean tenantRole() {
+        return roles.contains(TENANT_MEMBER) || roles.contains(TENANT_ADMIN);
+    }
+
+    /** Uses the tenant pages: a tenant role and exactly one tenant, as the API's tenant routes require. */
+    public boolean tenantMember() {
+        return tenantRole() && tenant != null;
     }
 
     public String roleList() {

@@ -3,10 +3,10 @@ package dev.berth.api.console.tenants;
 import dev.berth.api.console.ConsolePages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.FormState;
+import dev.berth.api.console.readable.ReadableDocument;
 import dev.berth.api.console.session.ConsoleAccess;
 import dev.berth.api.console.session.ConsoleSession;
 import dev.berth.api.identity.OrganizationMember;
@@ -18,6 +18,7 @@ import dev.berth.api.tenants.TenantListing;
 import dev.berth.api.tenants.TenantMembers;
 import dev.berth.policy.Decision;
 import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.Violation;
 import dev.berth.policy.tenant.TenantPolicy;
@@ -39,7 +40,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One tenant: quota, policy (with a dry-run preview under the edited policy) and members. Every
+ * One tenant: quota, policy (a form of fields, the JSON document as an advanced editor, and a
+ * dry-run preview of a sample job under the edited policy) and members. Every
  * change goes through the service the admin API uses, so it is validated and audited the same way;
  * a refused form is shown again as typed, with the messages next to the fields, and stores nothing.
  */
@@ -65,13 +67,15 @@ public class TenantDetailResource {
     StrictJson json;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    JobAdmission admission;
 
     @GET
     public Response show(@PathParam("tenant") String tenant, @QueryParam("saved") String saved) {
         access.requireAdmin();
         requireKnown(tenant);
         return page(200, tenant, "quota".equals(saved) || "policy".equals(saved) || "members".equals(saved) ? saved : null,
-                QuotaForm.of(policies.quotaOfKnown(tenant)), storedPolicy(tenant), SAMPLE_JOB, null);
+                QuotaForm.of(policies.quotaOfKnown(tenant)), null, null, SAMPLE_JOB, null);
     }
 
     @POST
@@ -89,7 +93,27 @@ public class TenantDetailResource {
                 quota = refusal(quota.values(), refused);
             }
         }
-        return page(422, tenant, null, quota, storedPolicy(tenant), SAMPLE_JOB, null);
+        return page(422, tenant, null, quota, null, null, SAMPLE_JOB, null);
+    }
+
+    /** The policy form's fields; a refusal shows each violation next to the field it names. */
+    @POST
+    @Path("/policy/form")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response savePolicyForm(@PathParam("tenant") String tenant, MultivaluedMap<String, String> form) {
+        access.requireAdmin();
+        requireKnown(tenant);
+        FormState fields = PolicyForm.read(form);
+        if (fields.ok()) {
+            try {
+                policies.storePolicy(tenant, PolicyForm.policy(fields), session.subject());
+                return saved(tenant, "policy");
+            } catch (ProblemException refused) {
+                fields = refused.problem().violations() == null ? FormState.failed(fields.values(), refused.getMessage())
+                        : PolicyForm.refused(fields, refused.problem().violations());
+            }
+        }
+        return page(422, tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), fields, null, sampleOf(form), null);
     }
 
     @POST
@@ -103,24 +127,27 @@ public class TenantDetailResource {
             policies.storePolicy(tenant, readPolicy(text), session.subject());
             return saved(tenant, "policy");
         } catch (ProblemException refused) {
-            return page(422, tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), refusal(values, refused),
+            return page(422, tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), null, refusal(values, refused),
                     sample == null ? SAMPLE_JOB : sample, null);
         }
     }
 
-    /** The sample job decided under the policy as edited, stored or not; runs and stores nothing. */
+    /**
+     * The sample job decided under the policy as edited (the JSON document when the request carries
+     * one in {@code policy}, the form's fields otherwise), stored or not; runs and stores nothing.
+     */
     @POST
     @Path("/policy/preview")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public TemplateInstance preview(@PathParam("tenant") String tenant, @FormParam("policy") String text, @FormParam("sample") String sample) {
+    public TemplateInstance preview(@PathParam("tenant") String tenant, MultivaluedMap<String, String> form) {
         access.requireAdmin();
         requireKnown(tenant);
         try {
-            ExecutionPlan plan = jobs.dryRunUnder(tenant, readJob(sample), readPolicy(text));
+            TenantPolicy candidate = form.containsKey("policy") ? readPolicy(form.getFirst("policy")) : formPolicy(form);
+            ExecutionPlan plan = jobs.dryRunUnder(tenant, readJob(form.getFirst("sample")), candidate);
             List<ConsoleTemplates.Rule> decisions = plan.decisions().stream()
                     .map((Decision d) -> new ConsoleTemplates.Rule(d.rule(), null, d.detail())).toList();
-            // The decisions have their own table above the plan.
-            return ConsoleTemplates.preview(true, decisions, pretty(mapper.<ObjectNode>valueToTree(plan).without("decisions")), null, List.of());
+            return ConsoleTemplates.preview(true, decisions, ReadableDocument.of(mapper.valueToTree(plan)), null, List.of());
         } catch (ProblemException refused) {
             List<Violation> violations = refused.problem().violations() == null ? List.of() : refused.problem().violations();
             return ConsoleTemplates.preview(false, List.of(), null, refused.getMessage(),
@@ -149,13 +176,31 @@ public class TenantDetailResource {
             change.run();
             return saved(tenant, "members");
         } catch (ProblemException refused) {
-            return page(refused.problem().status(), tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), storedPolicy(tenant),
+            return page(refused.problem().status(), tenant, null, QuotaForm.of(policies.quotaOfKnown(tenant)), null, null,
                     SAMPLE_JOB, refused.getMessage());
         }
     }
 
-    private Response page(int status, String tenant, String saved, FormState quota, FormState policy, String sample, String memberError) {
-        return ConsolePages.html(status, ConsoleTemplates.tenant(tenant, saved, quota, QuotaForm.FIELDS, policy, sample, members(tenant, memberError)));
+    /** A null policy form or JSON document shows the stored policy; a JSON document given opens the advanced editor. */
+    private Response page(int status, String tenant, String saved, FormState quota, FormState policyFields, FormState policyJson, String sample,
+            String memberError) {
+        TenantPolicy stored = policyJson == null || policyFields == null ? policies.policyOfKnown(tenant) : null;
+        FormState fields = policyFields == null ? PolicyForm.of(stored) : policyFields;
+        FormState json = policyJson == null ? FormState.of(Map.of("policy", pretty(stored))) : policyJson;
+        return ConsolePages.html(status, ConsoleTemplates.tenant(tenant, saved, quota, QuotaForm.FIELDS, PolicyForm.view(fields, admission.ceilings()),
+                json, policyJson != null, sample, members(tenant, memberError)));
+    }
+
+    private TenantPolicy formPolicy(MultivaluedMap<String, String> form) {
+        FormState fields = PolicyForm.read(form);
+        if (!fields.ok()) {
+            throw ProblemException.malformed("the policy form: " + String.join("; ", fields.errors().values().stream().flatMap(List::stream).toList()));
+        }
+        return PolicyForm.policy(fields);
+    }
+
+    private static String sampleOf(MultivaluedMap<String, String> form) {
+        return form.getFirst("sample") == null ? SAMPLE_JOB : form.getFirst("sample");
     }
 
     private Members members(String tenant, String error) {
@@ -165,10 +210,6 @@ public class TenantDetailResource {
         } catch (ProblemException unavailable) {
             return new Members(List.of(), unavailable.getMessage(), error);
         }
-    }
-
-    private FormState storedPolicy(String tenant) {
-        return FormState.of(Map.of("policy", pretty(policies.policyOfKnown(tenant))));
     }
 
     /** A refusal's violations go next to the fields they name; the service that refused has audited it already. */
