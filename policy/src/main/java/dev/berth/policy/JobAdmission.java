@@ -1,5 +1,7 @@
 package dev.berth.policy;
 
+import dev.berth.policy.data.DataCeilings;
+import dev.berth.policy.data.JobData;
 import dev.berth.policy.seccomp.SeccompProfiles;
 import java.util.Map;
 import java.util.Objects;
@@ -16,9 +18,19 @@ public final class JobAdmission {
     private static final String HOSTNAME = "job";
 
     private final PlatformCeilings ceilings;
+    private final DataCeilings dataCeilings;
 
     public JobAdmission(PlatformCeilings ceilings) {
+        this(ceilings, DataCeilings.defaults());
+    }
+
+    public JobAdmission(PlatformCeilings ceilings, DataCeilings dataCeilings) {
         this.ceilings = Objects.requireNonNull(ceilings);
+        this.dataCeilings = Objects.requireNonNull(dataCeilings);
+    }
+
+    public DataCeilings dataCeilings() {
+        return dataCeilings;
     }
 
     public PlatformCeilings ceilings() {
@@ -43,6 +55,8 @@ public final class JobAdmission {
         var capabilities = CapabilityRule.resolve(request.capabilities(), ceilings, context, findings);
         String network = NetworkRule.resolve(request.network(), ceilings, context, findings);
         int uid = resolveUser(request.user(), findings);
+        String workingDir = request.workingDir() == null ? DEFAULT_WORKING_DIR : request.workingDir();
+        JobData data = DataRule.resolve(request, workingDir, resolvedLimits.scratchBytes(), dataCeilings, findings);
         if (!findings.violations().isEmpty()) {
             return new Admission.Refused(findings.violations());
         }
@@ -59,7 +73,7 @@ public final class JobAdmission {
                 request.image(),
                 request.command(),
                 request.env() == null ? Map.of() : request.env(),
-                request.workingDir() == null ? DEFAULT_WORKING_DIR : request.workingDir(),
+                workingDir,
                 uid,
                 uid,
                 IdMapPlanner.uidMappings(context),
@@ -73,7 +87,8 @@ public final class JobAdmission {
                 HOSTNAME,
                 timeout,
                 retries,
-                findings.decisions()));
+                findings.decisions(),
+                data));
     }
 
     private int resolveUser(Integer requested, Findings findings) {
