@@ -1,5 +1,6 @@
 package dev.berth.api.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobState;
@@ -27,12 +28,22 @@ public class JobViews {
     }
 
     private JobView view(Job job, List<JobView.AttemptView> history) {
+        JsonNode plan = json.tree(job.planJson);
         return new JobView(job.id, job.tenant, job.state, job.reason, job.detail, job.exitCode,
                 job.createdAt, job.startedAt, job.finishedAt, job.attempts, job.maxAttempts,
                 job.state == JobState.QUEUED ? job.notBefore : null, job.cancelRequestedAt, json.tree(job.labels),
                 new JobView.ImageView(job.image, job.imageDigest),
                 new JobView.UsageView(job.cpuSeconds, job.peakMemoryBytes, job.wallSeconds),
                 job.securityJson == null ? null : json.tree(job.securityJson),
-                json.tree(job.planJson).path("decisions"), history);
+                plan.path("decisions"), data(plan.path("data")), history);
+    }
+
+    /** What the job carries besides its command (digests, paths, secret names; never content), when it carries anything. */
+    private static JsonNode data(JsonNode data) {
+        if (data.isMissingNode() || (data.path("stdin").isNull() && data.path("inputs").isNull() && data.path("artifacts").isNull()
+                && data.path("secrets").isEmpty())) {
+            return null;
+        }
+        return data;
     }
 }
