@@ -114,7 +114,7 @@ class ArchitectureTest {
                         "dev.berth.api.audit.denials..", "dev.berth.api.auth..", "dev.berth.api.refusals..", "dev.berth.api.replica..",
                         "dev.berth.api.blobs..")
                 .layer("Foundation").definedBy("dev.berth.api.json..", "dev.berth.api.problems..", "dev.berth.api.config..",
-                        "dev.berth.api.keys..")
+                        "dev.berth.api.keys..", "dev.berth.api.sql..")
                 .whereLayer("Entry points").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Entry points")
                 .whereLayer("Core").mayOnlyBeAccessedByLayers("Entry points", "Features")

@@ -3,6 +3,7 @@ package dev.berth.api.artifacts;
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.blobs.DataBlobs;
+import dev.berth.api.sql.NativeRows;
 import dev.berth.engine.data.ArtifactReport;
 import dev.berth.engine.data.CollectedArtifact;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -128,9 +128,7 @@ public class JobArtifacts {
     }
 
     private static Stored stored(Object[] row) {
-        Instant created = row[4] instanceof OffsetDateTime time ? time.toInstant() : row[4] instanceof java.sql.Timestamp stamp
-                ? stamp.toInstant() : (Instant) row[4];
         return new Stored(new ArtifactView((String) row[0], ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), (String) row[3],
-                created), (UUID) row[5]);
+                NativeRows.instant(row[4])), (UUID) row[5]);
     }
 }

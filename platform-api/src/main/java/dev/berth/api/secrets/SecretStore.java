@@ -1,11 +1,11 @@
 package dev.berth.api.secrets;
 
+import dev.berth.api.sql.NativeRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,11 +61,7 @@ public class SecretStore {
     }
 
     private static Row row(Object[] row) {
-        return new Row((String) row[0], ((Number) row[1]).intValue(), instant(row[2]), instant(row[3]),
+        return new Row((String) row[0], ((Number) row[1]).intValue(), NativeRows.instant(row[2]), NativeRows.instant(row[3]),
                 new SecretCipher.Sealed((String) row[4], (byte[]) row[5], (byte[]) row[6]));
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof OffsetDateTime time ? time.toInstant() : value instanceof java.sql.Timestamp stamp ? stamp.toInstant() : (Instant) value;
     }
 }
