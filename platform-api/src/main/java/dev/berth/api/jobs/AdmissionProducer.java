@@ -1,8 +1,8 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.config.DataConfig;
 import dev.berth.api.policy.PlatformBaselineConfig;
 import dev.berth.engine.host.HostIdentity;
-import dev.berth.api.config.DataConfig;
 import dev.berth.policy.JobAdmission;
 import dev.berth.policy.ServiceIdentity;
 import jakarta.enterprise.context.ApplicationScoped;

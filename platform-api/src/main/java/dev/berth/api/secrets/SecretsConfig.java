@@ -1,7 +1,6 @@
 package dev.berth.api.secrets;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -118,11 +118,13 @@ class JobDataReplicaIT {
         Path tar = root.resolve("input.tar");
         writeTar(tar, "data.bin", data);
 
+        long uploadStart = System.nanoTime();
         JsonNode upload = json(send(api, "POST", "/api/v1/inputs", "application/x-tar", HttpRequest.BodyPublishers.ofFile(tar), 201));
+        double uploadSeconds = (System.nanoTime() - uploadStart) / 1e9;
         assertThat(upload.path("unpackedBytes").asLong()).isEqualTo(INPUT_BYTES);
         send(api, "PUT", "/api/v1/secrets/api-key", "application/json", body(Map.of("value", SECRET)), 201);
 
-        String script = "sha256sum /tmp/in/data.bin | cut -d' ' -f1 > /tmp/out/input.sha256; cat /tmp/in/data.bin > /tmp/out/result.bin;"
+        String script = "set -e; mkdir /tmp/out; sha256sum /tmp/in/data.bin | cut -d' ' -f1 > /tmp/out/input.sha256; cat /tmp/in/data.bin > /tmp/out/result.bin;"
                 + " cat /dev/secrets/api-key; echo; echo \"$API_KEY\" >&2; [ \"$(cat /dev/secrets/api-key)\" = \"$API_KEY\" ] && echo same";
         Map<String, Object> request = Map.of("image", "busybox", "command", List.of("sh", "-c", script),
                 "resources", Map.of("scratchMiB", 160, "memoryMiB", 512),
@@ -137,9 +139,13 @@ class JobDataReplicaIT {
 
         JsonNode listing = json(send(api, "GET", "/api/v1/jobs/" + id + "/artifacts", null, null, 200));
         assertThat(listing.path("artifacts").findValuesAsText("name")).containsExactlyInAnyOrder("tmp/out/input.sha256", "tmp/out/result.bin");
+        long downloadStart = System.nanoTime();
         HttpResponse<byte[]> download = http.send(request(api, "GET", "/api/v1/jobs/" + id + "/artifacts/tmp/out/result.bin", null, null),
                 HttpResponse.BodyHandlers.ofByteArray());
+        double downloadSeconds = (System.nanoTime() - downloadStart) / 1e9;
         assertThat(download.statusCode()).isEqualTo(200);
+        System.out.printf("job data: 50 MB upload (checked and stored) %.1f s, job wall %.1f s, 50 MB artifact download from the API replica %.1f s%n",
+                uploadSeconds, job.path("usage").path("wallSeconds").asDouble(), downloadSeconds);
         assertThat(download.body().length).isEqualTo(INPUT_BYTES);
         assertThat(Arrays.equals(download.body(), data)).as("the artifact downloads byte for byte").isTrue();
         String inputDigest = new String(http.send(request(api, "GET", "/api/v1/jobs/" + id + "/artifacts/tmp/out/input.sha256", null, null),
