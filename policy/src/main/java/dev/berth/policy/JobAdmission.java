@@ -6,6 +6,7 @@ import dev.berth.policy.seccomp.SeccompProfiles;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns a job request into a hardened execution plan or the list of reasons it is refused. Pure:
@@ -57,6 +58,9 @@ public final class JobAdmission {
         int uid = resolveUser(request.user(), findings);
         String workingDir = request.workingDir() == null ? DEFAULT_WORKING_DIR : request.workingDir();
         JobData data = DataRule.resolve(request, workingDir, resolvedLimits.scratchBytes(), dataCeilings, findings);
+        // A secret exported as a variable is a variable too: the policy's denied names hold for it.
+        EnvRule.check(data.secrets().stream().filter(secret -> secret.env() != null)
+                .collect(Collectors.toMap(JobData.Secret::env, secret -> "", (first, second) -> first)), context, findings);
         if (!findings.violations().isEmpty()) {
             return new Admission.Refused(findings.violations());
         }
