@@ -75,3 +75,7 @@ CREATE TABLE job_artifacts_expired (
     job_id     uuid PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
     expired_at timestamptz NOT NULL
 );
+
+-- GET /jobs/{id} shows what a job carries (digests, paths, secret names), kept beside the plan
+-- like its decisions (V7) so that reads need not parse the plan.
+ALTER TABLE jobs ADD COLUMN data_json text;

@@ -1,6 +1,5 @@
 package dev.berth.api.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobState;
@@ -14,8 +13,6 @@ public class JobViews {
 
     @Inject
     JsonColumns json;
-    @Inject
-    JobAttempts attempts;
 
     /** The job as lists show it. */
     public JobView of(Job job) {
@@ -23,27 +20,17 @@ public class JobViews {
     }
 
     /** The job with every attempt, as {@code GET /jobs/{id}} shows it. */
-    public JobView withHistory(Job job) {
-        return view(job, attempts.of(job.id));
+    public JobView withHistory(Job job, List<JobView.AttemptView> history) {
+        return view(job, history);
     }
 
     private JobView view(Job job, List<JobView.AttemptView> history) {
-        JsonNode plan = json.tree(job.planJson);
         return new JobView(job.id, job.tenant, job.state, job.reason, job.detail, job.exitCode,
                 job.createdAt, job.startedAt, job.finishedAt, job.attempts, job.maxAttempts,
                 job.state == JobState.QUEUED ? job.notBefore : null, job.cancelRequestedAt, json.tree(job.labels),
                 new JobView.ImageView(job.image, job.imageDigest),
                 new JobView.UsageView(job.cpuSeconds, job.peakMemoryBytes, job.wallSeconds),
                 job.securityJson == null ? null : json.tree(job.securityJson),
-                plan.path("decisions"), data(plan.path("data")), history);
-    }
-
-    /** What the job carries besides its command (digests, paths, secret names; never content), when it carries anything. */
-    private static JsonNode data(JsonNode data) {
-        if (data.isMissingNode() || (data.path("stdin").isNull() && data.path("inputs").isNull() && data.path("artifacts").isNull()
-                && data.path("secrets").isEmpty())) {
-            return null;
-        }
-        return data;
+                job.decisions == null ? null : json.tree(job.decisions), job.dataJson == null ? null : json.tree(job.dataJson), history);
     }
 }
