@@ -17,6 +17,7 @@ record EngineServices(
         OciSpecBuilder specs,
         SeccompLoading seccomp,
         Path overlayRoot,
+        Path collector,
         FifoPool fifos,
         ObjectMapper mapper,
         ExecutorService threads,

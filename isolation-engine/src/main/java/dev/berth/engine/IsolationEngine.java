@@ -2,6 +2,7 @@ package dev.berth.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.engine.cgroup.CgroupDriver;
+import dev.berth.engine.data.ArtifactCollector;
 import dev.berth.engine.host.HostReadiness;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.ImageStore;
@@ -70,7 +71,8 @@ public final class IsolationEngine implements AutoCloseable {
         SeccompLoading seccomp = new SeccompLoading(SeccompCompiler.install(config.workDir().resolve("bin")),
                 runtime.acceptsPrecompiledSeccomp());
         this.services = new EngineServices(config, runtime, cgroups, new OciSpecBuilder(mapper), seccomp,
-                OverlayRoot.install(config.workDir().resolve("bin")), new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
+                OverlayRoot.install(config.workDir().resolve("bin")), ArtifactCollector.install(config.workDir().resolve("bin")),
+                new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
     }
 
     /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the built-in image directory. */
@@ -86,16 +88,22 @@ public final class IsolationEngine implements AutoCloseable {
                 images);
     }
 
+    /** Takes on a job that carries nothing but its command (see {@link #start(ExecutionPlan, Path, JobPayload)}). */
+    public RunningJob start(ExecutionPlan plan, Path logDir) {
+        return start(plan, logDir, JobPayload.NONE);
+    }
+
     /**
      * Takes a job on and returns at once. Stdout and stderr go to {@code stdout.log} and
-     * {@code stderr.log} under {@code logDir}, each capped.
+     * {@code stderr.log} under {@code logDir}, each capped and with the payload's secret values
+     * masked; the plan's artifacts are collected under {@code logDir/artifacts} and listed in the outcome.
      */
-    public RunningJob start(ExecutionPlan plan, Path logDir) {
+    public RunningJob start(ExecutionPlan plan, Path logDir, JobPayload payload) {
         ResolvedImage image = images.resolve(plan.image())
                 .orElseThrow(() -> new ImageNotFoundException("image " + plan.image() + " is neither in this replica's image store nor among"
                         + " the built-in images in " + config.imagesDir() + ": pull or import it on this replica, or use the built-in busybox"));
         jobsStarted.incrementAndGet();
-        JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir, services);
+        JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir, payload, services);
         inFlight.add(execution);
         execution.released().whenComplete((ignored, failure) -> inFlight.remove(execution));
         threads.submit(execution::run);

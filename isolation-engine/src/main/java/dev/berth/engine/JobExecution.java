@@ -6,7 +6,12 @@ import dev.berth.engine.cgroup.CgroupUsage;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.cgroup.JobCgroup;
 import dev.berth.engine.image.ResolvedImage;
+import dev.berth.engine.data.ArtifactCollector;
+import dev.berth.engine.data.ArtifactReport;
+import dev.berth.engine.data.InputsDirectory;
+import dev.berth.engine.data.SecretStaging;
 import dev.berth.engine.logs.CappedLogCopier;
+import dev.berth.engine.logs.SecretMask;
 import dev.berth.engine.spec.BundleContext;
 import dev.berth.engine.spec.WorkingDirectory;
 import dev.berth.policy.ExecutionPlan;
@@ -34,11 +39,13 @@ final class JobExecution {
     private static final Logger LOG = Logger.getLogger(JobExecution.class);
     /** The runtime reports a container killed by SIGKILL as 128 + 9. */
     private static final int EXIT_SIGKILL = 137;
+    private static final Path NO_STDIN = Path.of("/dev/null");
 
     private final String containerId;
     private final ExecutionPlan plan;
     private final ResolvedImage image;
     private final Path logDir;
+    private final JobPayload payload;
     private final EngineConfig config;
     private final OciRuntime runtime;
     private final CgroupDriver cgroups;
@@ -54,11 +61,12 @@ final class JobExecution {
     private StartGate gate;
     private boolean gateOpened;
 
-    JobExecution(String containerId, ExecutionPlan plan, ResolvedImage image, Path logDir, EngineServices services) {
+    JobExecution(String containerId, ExecutionPlan plan, ResolvedImage image, Path logDir, JobPayload payload, EngineServices services) {
         this.containerId = containerId;
         this.plan = plan;
         this.image = image;
         this.logDir = logDir;
+        this.payload = payload;
         this.services = services;
         this.config = services.config();
         this.runtime = services.runtime();
@@ -118,21 +126,32 @@ final class JobExecution {
         }
         Files.createDirectory(bundle, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(logDir);
+        Path stdin = writeStdin(bundle);
+        if (plan.data().inputs() != null) {
+            InputsDirectory.prepare(bundle.resolve("inputs"), plan.data().inputs(), payload);
+        }
         BundleContext.StartGate gatePaths = new BundleContext.StartGate(bundle, bundle.resolve("state.fifo"), bundle.resolve("verdict.fifo"));
         services.fifos().take(gatePaths.stateFifo());
         services.fifos().take(gatePaths.verdictFifo());
-        try (StartGate startGate = StartGate.open(gatePaths.stateFifo(), gatePaths.verdictFifo());
-             JobCgroup cgroup = cgroups.create(containerId, plan.limits())) {
+        try (SecretStaging secrets = SecretStaging.write(containerId, payload.secrets());
+             StartGate startGate = StartGate.open(gatePaths.stateFifo(), gatePaths.verdictFifo());
+             JobCgroup cgroup = cgroups.create(containerId, plan.limits());
+             ArtifactCollector collector = plan.data().artifacts() == null ? null
+                     : ArtifactCollector.listen(services.collector(), bundle, plan)) {
             synchronized (lock) {
                 gate = startGate;
             }
-            mapper.writeValue(bundle.resolve("config.json").toFile(),
-                    services.specs().build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths,
-                            seccomp.get(), services.seccomp().precompiled(seccomp.get()), services.overlayRoot())));
+            var spec = services.specs().build(new BundleContext(plan, image, cgroup.runtimePath(), gatePaths,
+                    seccomp.get(), services.seccomp().precompiled(seccomp.get()), services.overlayRoot()));
+            SecretVariables.add(spec, plan.data(), payload.secrets());
+            mapper.writeValue(bundle.resolve("config.json").toFile(), spec);
 
-            Process process = runtime.run(containerId, bundle, plan.limits().openFiles());
-            Future<?> stdout = services.threads().submit(new CappedLogCopier(process.getInputStream(), logDir.resolve("stdout.log"), config.logCapBytes()));
-            Future<?> stderr = services.threads().submit(new CappedLogCopier(process.getErrorStream(), logDir.resolve("stderr.log"), config.logCapBytes()));
+            Process process = runtime.run(containerId, bundle, plan.limits().openFiles(), stdin);
+            var masked = payload.secrets().values();
+            Future<?> stdout = services.threads().submit(new CappedLogCopier(SecretMask.of(process.getInputStream(), masked),
+                    logDir.resolve("stdout.log"), config.logCapBytes()));
+            Future<?> stderr = services.threads().submit(new CappedLogCopier(SecretMask.of(process.getErrorStream(), masked),
+                    logDir.resolve("stderr.log"), config.logCapBytes()));
 
             Optional<String> state = startGate.awaitState(process);
             if (state.isEmpty()) {
@@ -143,6 +162,7 @@ final class JobExecution {
             }
             long pid = mapper.readTree(state.get()).path("pid").asLong();
             Optional<EffectiveSecurity> security = admit(pid, cgroup, startGate);
+
             Instant startedAt = Instant.now();
             var timeout = services.timers().schedule(() -> stop(TerminationReason.TimedOut,
                     "ran longer than its timeout of " + plan.timeoutSeconds() + " s"), plan.timeoutSeconds(), TimeUnit.SECONDS);
@@ -153,10 +173,34 @@ final class JobExecution {
             CgroupUsage used = cgroup.usage();
             Usage usage = new Usage(used.cpuNanos() / 1e9, used.peakMemoryBytes(),
                     security.isPresent() ? Duration.between(startedAt, finishedAt).toNanos() / 1e9 : 0);
-            // Reported before the cgroup is removed: the program and its usage are final, only clean-up is left.
-            JobOutcome result = conclude(status, used, usage, security);
+            JobOutcome concluded = conclude(status, used, usage, security);
+            JobOutcome result = collector == null ? concluded : concluded.withArtifacts(collect(collector, concluded, security.isPresent()));
+            // Reported before the cgroup is removed: the program, its usage and its artifacts are final, only clean-up is left.
             outcome.complete(result);
             return result;
+        }
+    }
+
+    /** Stdin as a file of the private bundle, the runtime's own stdin; none is /dev/null. */
+    private Path writeStdin(Path bundle) throws IOException {
+        if (payload.stdin() == null) {
+            return NO_STDIN;
+        }
+        Path file = bundle.resolve("stdin");
+        Files.write(file, payload.stdin());
+        return file;
+    }
+
+    /** The artifacts of a job that ran, when its plan wants them after this ending; a job that never ran has none. */
+    private ArtifactReport collect(ArtifactCollector collector, JobOutcome outcome, boolean ran) throws InterruptedException {
+        try {
+            if (!ran || !plan.data().artifacts().collectAfter(outcome.succeeded())) {
+                return ArtifactReport.NONE;
+            }
+            return collector.collect(logDir.resolve("artifacts"));
+        } catch (IOException e) {
+            LOG.warnf("artifacts of container %s were not collected: %s", containerId, e.getMessage());
+            return new ArtifactReport(List.of(), List.of("artifacts were not collected: " + e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.engine.data.ArtifactReport;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
  * @param detail    a human explanation of {@code reason}
  * @param security  what was enforced, when the container was created
  * @param imageDigest the digest of the image that ran
+ * @param artifacts what was collected of the job's scratch after it ended
  */
 public record JobOutcome(
         Optional<Integer> exitCode,
@@ -17,7 +19,17 @@ public record JobOutcome(
         String detail,
         Usage usage,
         Optional<EffectiveSecurity> security,
-        String imageDigest) {
+        String imageDigest,
+        ArtifactReport artifacts) {
+
+    public JobOutcome(Optional<Integer> exitCode, Optional<TerminationReason> reason, String detail, Usage usage,
+                      Optional<EffectiveSecurity> security, String imageDigest) {
+        this(exitCode, reason, detail, usage, security, imageDigest, ArtifactReport.NONE);
+    }
+
+    public JobOutcome withArtifacts(ArtifactReport collected) {
+        return new JobOutcome(exitCode, reason, detail, usage, security, imageDigest, collected);
+    }
 
     public boolean succeeded() {
         return reason.isEmpty() && exitCode.orElse(-1) == 0;

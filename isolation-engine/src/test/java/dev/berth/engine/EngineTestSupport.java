@@ -15,6 +15,11 @@ import dev.berth.policy.JobRequest;
 import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ResourceRequest;
 import dev.berth.policy.ServiceIdentity;
+import dev.berth.policy.data.ArtifactRequest;
+import dev.berth.policy.data.DataCeilings;
+import dev.berth.policy.data.JobInputs;
+import dev.berth.policy.data.JobStdin;
+import dev.berth.policy.data.SecretReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +67,15 @@ abstract class EngineTestSupport {
     }
 
     static ExecutionPlan plan(JobRequest request, int tenantSlot) throws IOException {
+        return plan(request, tenantSlot, DataCeilings.defaults());
+    }
+
+    /** The plan under other caps on stdin, inputs, artifacts and secrets. */
+    static ExecutionPlan plan(JobRequest request, int tenantSlot, DataCeilings dataCeilings) throws IOException {
         HostIdentity self = HostIdentity.current();
         AdmissionContext context = new AdmissionContext("tenant-" + tenantSlot, tenantRange(tenantSlot),
                 new ServiceIdentity(self.uid(), self.gid()));
-        Admission admission = new JobAdmission(PlatformCeilings.defaults()).admit(request, context);
+        Admission admission = new JobAdmission(PlatformCeilings.defaults(), dataCeilings).admit(request, context);
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         return ((Admission.Admitted) admission).plan();
     }
@@ -89,10 +99,22 @@ abstract class EngineTestSupport {
         return new JobRequest("busybox", List.of("sh", "-c", script), null, null, null, null, resources, timeoutSeconds, null, null, null);
     }
 
+    /** A shell script with stdin, inputs, artifacts or secrets (each may be null), run with the given resources. */
+    static JobRequest shellWith(String script, ResourceRequest resources, JobStdin stdin, JobInputs inputs, ArtifactRequest artifacts,
+                                List<SecretReference> secrets) {
+        return new JobRequest("busybox", List.of("sh", "-c", script), null, null, null, null, resources, null, null, null, null,
+                stdin, inputs, artifacts, secrets);
+    }
+
     /** Runs a plan to its end and returns its outcome and captured output. */
     Finished run(ExecutionPlan plan) throws Exception {
+        return run(plan, JobPayload.NONE);
+    }
+
+    /** Runs a plan with the bytes its data names. */
+    Finished run(ExecutionPlan plan, JobPayload payload) throws Exception {
         Path logs = Files.createDirectories(temp.resolve("logs-" + System.nanoTime()));
-        RunningJob job = engine.start(plan, logs);
+        RunningJob job = engine.start(plan, logs, payload);
         // A guard against a hang, not a timing check: in the emulated cgroup v2 guest on a loaded host
         // a memory hog took 72 s to be killed and reported.
         JobOutcome outcome = job.outcome().get(180, TimeUnit.SECONDS);

@@ -118,7 +118,7 @@ class StartGateTest extends EngineTestSupport {
             }
 
             @Override
-            public Process run(String containerId, Path bundle, long openFiles) throws IOException {
+            public Process run(String containerId, Path bundle, long openFiles, Path stdin) throws IOException {
                 return new ProcessBuilder("sh", "-c", "echo 'invalid rootfs: a symlink' >&2; exit 1").start();
             }
 

@@ -30,6 +30,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Singleton;
 import jakarta.persistence.Entity;
 import jakarta.ws.rs.Path;
+import dev.berth.policy.data.JobData;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -55,7 +56,7 @@ class ArchitectureTest {
 
     /** What a plan is made of and the references in it the engine resolves; nothing of admission. */
     private static final Set<Class<?>> PLAN_TYPES = Set.of(ExecutionPlan.class, Limits.class, IdMapping.class, IdRange.class,
-            Decision.class, ImageReference.class, SeccompProfile.class, SeccompProfiles.class);
+            Decision.class, ImageReference.class, SeccompProfile.class, SeccompProfiles.class, JobData.class);
 
     private static final DescribedPredicate<JavaClass> RESOURCES = describe("resources (JAX-RS resources, HTTP mappers and filters, health checks)",
             (JavaClass type) -> type.isAnnotatedWith(Path.class) || type.isAssignableTo(HealthCheck.class)
@@ -107,11 +108,13 @@ class ArchitectureTest {
                         "dev.berth.api.observability..", "dev.berth.api.openapi..")
                 .layer("Features").definedBy("dev.berth.api.jobs..", "dev.berth.api.dispatch..", "dev.berth.api.usage..",
                         "dev.berth.api.tenants..", "dev.berth.api.policy..", "dev.berth.api.images..", "dev.berth.api.identity..",
-                        "dev.berth.api.embedded..", "dev.berth.api.audit.review..")
+                        "dev.berth.api.embedded..", "dev.berth.api.audit.review..", "dev.berth.api.inputs..", "dev.berth.api.secrets..",
+                        "dev.berth.api.artifacts..")
                 .layer("Core").definedBy("dev.berth.api.lifecycle..", "dev.berth.api.audit", "dev.berth.api.audit.chain..",
-                        "dev.berth.api.audit.denials..", "dev.berth.api.auth..", "dev.berth.api.refusals..", "dev.berth.api.replica..")
+                        "dev.berth.api.audit.denials..", "dev.berth.api.auth..", "dev.berth.api.refusals..", "dev.berth.api.replica..",
+                        "dev.berth.api.blobs..")
                 .layer("Foundation").definedBy("dev.berth.api.json..", "dev.berth.api.problems..", "dev.berth.api.config..",
-                        "dev.berth.api.keys..")
+                        "dev.berth.api.keys..", "dev.berth.api.sql..")
                 .whereLayer("Entry points").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Entry points")
                 .whereLayer("Core").mayOnlyBeAccessedByLayers("Entry points", "Features")

@@ -1,5 +1,6 @@
 package dev.berth.policy;
 
+import dev.berth.policy.data.JobData;
 import java.util.List;
 import java.util.Map;
 
@@ -29,9 +30,20 @@ public record ExecutionPlan(
         String hostname,
         int timeoutSeconds,
         int retries,
-        List<Decision> decisions) {
+        List<Decision> decisions,
+        JobData data) {
+
+    /** A plan for a job that carries nothing but its command. */
+    public ExecutionPlan(String tenant, String image, List<String> command, Map<String, String> env, String workingDir, long uid,
+                         long gid, List<IdMapping> uidMappings, List<IdMapping> gidMappings, List<String> capabilities,
+                         String seccompProfile, boolean noNewPrivileges, boolean readOnlyRootfs, Limits limits, String network,
+                         String hostname, int timeoutSeconds, int retries, List<Decision> decisions) {
+        this(tenant, image, command, env, workingDir, uid, gid, uidMappings, gidMappings, capabilities, seccompProfile,
+                noNewPrivileges, readOnlyRootfs, limits, network, hostname, timeoutSeconds, retries, decisions, JobData.NONE);
+    }
 
     public ExecutionPlan {
+        data = data == null ? JobData.NONE : data;
         command = List.copyOf(command);
         env = Map.copyOf(env);
         uidMappings = List.copyOf(uidMappings);
@@ -46,6 +58,12 @@ public record ExecutionPlan(
      */
     public ExecutionPlan withImage(String pinned) {
         return new ExecutionPlan(tenant, pinned, command, env, workingDir, uid, gid, uidMappings, gidMappings, capabilities,
-                seccompProfile, noNewPrivileges, readOnlyRootfs, limits, network, hostname, timeoutSeconds, retries, decisions);
+                seccompProfile, noNewPrivileges, readOnlyRootfs, limits, network, hostname, timeoutSeconds, retries, decisions, data);
+    }
+
+    /** The same plan with its data as the platform resolved it (an upload's size, known once the upload is looked up). */
+    public ExecutionPlan withData(JobData resolved) {
+        return new ExecutionPlan(tenant, image, command, env, workingDir, uid, gid, uidMappings, gidMappings, capabilities,
+                seccompProfile, noNewPrivileges, readOnlyRootfs, limits, network, hostname, timeoutSeconds, retries, decisions, resolved);
     }
 }

@@ -1,9 +1,12 @@
 package dev.berth.policy;
 
+import dev.berth.policy.data.DataCeilings;
+import dev.berth.policy.data.JobData;
 import dev.berth.policy.seccomp.SeccompProfiles;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns a job request into a hardened execution plan or the list of reasons it is refused. Pure:
@@ -16,9 +19,19 @@ public final class JobAdmission {
     private static final String HOSTNAME = "job";
 
     private final PlatformCeilings ceilings;
+    private final DataCeilings dataCeilings;
 
     public JobAdmission(PlatformCeilings ceilings) {
+        this(ceilings, DataCeilings.defaults());
+    }
+
+    public JobAdmission(PlatformCeilings ceilings, DataCeilings dataCeilings) {
         this.ceilings = Objects.requireNonNull(ceilings);
+        this.dataCeilings = Objects.requireNonNull(dataCeilings);
+    }
+
+    public DataCeilings dataCeilings() {
+        return dataCeilings;
     }
 
     public PlatformCeilings ceilings() {
@@ -43,6 +56,11 @@ public final class JobAdmission {
         var capabilities = CapabilityRule.resolve(request.capabilities(), ceilings, context, findings);
         String network = NetworkRule.resolve(request.network(), ceilings, context, findings);
         int uid = resolveUser(request.user(), findings);
+        String workingDir = request.workingDir() == null ? DEFAULT_WORKING_DIR : request.workingDir();
+        JobData data = DataRule.resolve(request, workingDir, resolvedLimits.scratchBytes(), dataCeilings, findings);
+        // A secret exported as a variable is a variable too: the policy's denied names hold for it.
+        EnvRule.check(data.secrets().stream().filter(secret -> secret.env() != null)
+                .collect(Collectors.toMap(JobData.Secret::env, secret -> "", (first, second) -> first)), context, findings);
         if (!findings.violations().isEmpty()) {
             return new Admission.Refused(findings.violations());
         }
@@ -59,7 +77,7 @@ public final class JobAdmission {
                 request.image(),
                 request.command(),
                 request.env() == null ? Map.of() : request.env(),
-                request.workingDir() == null ? DEFAULT_WORKING_DIR : request.workingDir(),
+                workingDir,
                 uid,
                 uid,
                 IdMapPlanner.uidMappings(context),
@@ -73,7 +91,8 @@ public final class JobAdmission {
                 HOSTNAME,
                 timeout,
                 retries,
-                findings.decisions()));
+                findings.decisions(),
+                data));
     }
 
     private int resolveUser(Integer requested, Findings findings) {

@@ -8,13 +8,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removal of unpacked trees, which may hold symlinks that point anywhere. */
-final class FileTrees {
+public final class FileTrees {
 
     private FileTrees() {
     }
 
     /** Deletes a file, a symlink (never what it points to) or a directory tree. */
-    static void remove(Path path) throws IOException {
+    public static void remove(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -40,10 +40,10 @@ public final class CliOciRuntime implements OciRuntime {
     }
 
     @Override
-    public Process run(String containerId, Path bundle, long openFiles) throws IOException {
+    public Process run(String containerId, Path bundle, long openFiles, Path stdin) throws IOException {
         List<String> command = new ArrayList<>(List.of(PRLIMIT, "--nofile=" + openFiles + ":" + openFiles, "--"));
         command.addAll(command(List.of("run", "--bundle", bundle.toString(), containerId)));
-        return new ProcessBuilder(command).redirectInput(DEV_NULL).start();
+        return new ProcessBuilder(command).redirectInput(stdin.toFile()).start();
     }
 
     @Override

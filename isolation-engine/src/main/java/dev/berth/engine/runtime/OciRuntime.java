@@ -18,8 +18,9 @@ public interface OciRuntime {
      * container's status and its stdout and stderr are the container's. The runtime itself starts
      * with RLIMIT_NOFILE at {@code openFiles}: runc applies the spec's rlimits only after the
      * createRuntime hooks, so without this the start gate would see the runtime's own limit.
+     * The container's stdin is the file {@code stdin} (/dev/null for none), read to its end.
      */
-    Process run(String containerId, Path bundle, long openFiles) throws IOException;
+    Process run(String containerId, Path bundle, long openFiles, Path stdin) throws IOException;
 
     /** Sends a signal (e.g. {@code TERM}, {@code KILL}) to every process of the container. */
     void kill(String containerId, String signal) throws IOException;

@@ -31,6 +31,10 @@ final class FilesystemRules {
             if (READ_ONLY_FILESYSTEMS.contains(type) && !options.contains("ro")) {
                 problems.add(new SpecProblem("mounts.read-only", type + " at " + destination + " is mounted writable"));
             }
+            if (type.equals("bind") && !options.containsAll(Set.of("ro", "nosuid", "nodev"))) {
+                problems.add(new SpecProblem("mounts.bind-read-only", "bind mount at " + destination
+                        + " lacks ro, nosuid or nodev: a job could change or escalate through host files"));
+            }
             if (type.equals("tmpfs") && options.stream().noneMatch(option -> option.startsWith("size="))) {
                 problems.add(new SpecProblem("scratch.size", "tmpfs at " + destination + " has no size= limit"));
             }

@@ -2,6 +2,7 @@ package dev.berth.engine.spec;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.policy.data.JobData;
 import java.util.List;
 
 /**
@@ -65,11 +66,16 @@ final class MountGenerator implements SpecGenerator {
         long scratch = context.plan().limits().scratchBytes();
         String size = "size=" + scratch;
         String inodes = "nr_inodes=" + Math.max(MIN_SCRATCH_INODES, scratch / SCRATCH_BYTES_PER_INODE);
-        mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777", size, inodes);
         String workingDir = context.plan().workingDir();
-        if (!WorkingDirectory.isScratch(workingDir)) {
+        boolean ownScratch = !WorkingDirectory.isScratch(workingDir);
+        // Inputs count against the scratch that holds them: that tmpfs is smaller by their size.
+        JobData.Inputs inputs = context.plan().data().inputs();
+        boolean inputsInWorkingDir = inputs != null && ownScratch && inputs.path().startsWith(workingDir + "/");
+        String inputsSize = inputs == null ? size : "size=" + Math.max(1, scratch - inputs.totalBytes());
+        mount(mounts, "/tmp", "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777", inputs != null && !inputsInWorkingDir ? inputsSize : size, inodes);
+        if (ownScratch) {
             mount(mounts, workingDir, "tmpfs", "tmpfs", "nosuid", "nodev", "mode=0700",
-                    "uid=" + context.plan().uid(), "gid=" + context.plan().gid(), size, inodes);
+                    "uid=" + context.plan().uid(), "gid=" + context.plan().gid(), inputsInWorkingDir ? inputsSize : size, inodes);
         }
 
         ObjectNode linux = spec.withObject("/linux");

@@ -14,6 +14,7 @@ public final class OciSpecBuilder {
             new ProcessGenerator(),
             new NamespaceGenerator(),
             new MountGenerator(),
+            new JobDataGenerator(),
             new SeccompGenerator(),
             new CgroupGenerator(),
             new StartGateGenerator());

@@ -15,7 +15,7 @@ public final class WorkingDirectory {
     private WorkingDirectory() {
     }
 
-    static boolean isScratch(String workingDir) {
+    public static boolean isScratch(String workingDir) {
         return workingDir.equals("/tmp") || workingDir.startsWith("/tmp/");
     }
 

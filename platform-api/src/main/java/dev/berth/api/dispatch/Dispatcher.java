@@ -1,6 +1,8 @@
 package dev.berth.api.dispatch;
 
+import dev.berth.api.artifacts.JobArtifacts;
 import dev.berth.api.config.BerthConfig;
+import dev.berth.api.inputs.JobPayloads;
 import dev.berth.api.jobs.JobLogs;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.CancelRequested;
@@ -10,6 +12,8 @@ import dev.berth.api.lifecycle.JobLifecycle;
 import dev.berth.api.lifecycle.JobQueued;
 import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
+import dev.berth.engine.JobOutcome;
+import dev.berth.engine.JobPayload;
 import dev.berth.engine.RunningJob;
 import dev.berth.policy.ExecutionPlan;
 import io.quarkus.runtime.ShutdownEvent;
@@ -56,6 +60,10 @@ public class Dispatcher {
     BerthConfig config;
     @Inject
     DispatchMetrics metrics;
+    @Inject
+    JobPayloads payloads;
+    @Inject
+    JobArtifacts artifacts;
 
     /** A job this replica runs: what it holds of the host, and when its end is recorded and its container removed. */
     private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> done) {
@@ -188,7 +196,9 @@ public class Dispatcher {
         int attempt = job.attempts;
         RunningJob handle;
         try {
-            handle = engine.start(json.read(job.planJson, ExecutionPlan.class), logs.directory(job.id, attempt));
+            ExecutionPlan plan = json.read(job.planJson, ExecutionPlan.class);
+            JobPayload payload = payloads.forLaunch(job.id, job.tenant, plan);
+            handle = engine.start(plan, logs.directory(job.id, attempt), payload);
         } catch (RuntimeException e) {
             // An image removed since admission, a corrupt plan: this job cannot run here, now or later.
             lifecycle.engineRefused(job.id, attempt, e.getMessage());
@@ -206,7 +216,10 @@ public class Dispatcher {
                 .thenCompose(outcome -> handle.started().isDone()
                         ? recordedStart.handle((ignored, failure) -> outcome)
                         : CompletableFuture.completedFuture(outcome))
-                .thenAcceptAsync(outcome -> lifecycle.finished(job.id, attempt, outcome, logs.bytes(job.id, attempt), stoppingJobs), recorder)
+                .thenAcceptAsync(outcome -> {
+                    storeArtifacts(job, attempt, outcome);
+                    lifecycle.finished(job.id, attempt, outcome, logs.bytes(job.id, attempt), stoppingJobs);
+                }, recorder)
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         LOG.errorf(failure, "could not record the end of job %s; a restart of this replica marks it PlatformRestart", job.id);
@@ -218,6 +231,15 @@ public class Dispatcher {
             running.remove(job.id);
             wake();
         });
+    }
+
+    /** Before the end is recorded, so a client that sees the job final finds its artifacts too. */
+    private void storeArtifacts(Job job, int attempt, JobOutcome outcome) {
+        try {
+            artifacts.save(job.id, job.tenant, attempt, outcome.artifacts());
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "could not store the artifacts of job %s attempt %d; the job ends without them", job.id, attempt);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.config.DataConfig;
 import dev.berth.api.policy.PlatformBaselineConfig;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.policy.JobAdmission;
@@ -14,8 +15,8 @@ public class AdmissionProducer {
 
     @Produces
     @Singleton
-    JobAdmission admission(PlatformBaselineConfig baseline) {
-        return new JobAdmission(baseline.ceilings());
+    JobAdmission admission(PlatformBaselineConfig baseline, DataConfig data) {
+        return new JobAdmission(baseline.ceilings(), data.ceilings());
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.artifacts.ArtifactRetention;
 import dev.berth.api.config.BerthConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,6 +23,8 @@ public class Housekeeping {
     @Inject
     IdempotencyKeys idempotencyKeys;
     @Inject
+    ArtifactRetention artifacts;
+    @Inject
     BerthConfig config;
 
     private ScheduledExecutorService timer;
@@ -36,8 +39,10 @@ public class Housekeeping {
         try {
             int logs = retention.sweep();
             int keys = idempotencyKeys.expire();
-            if (logs > 0 || keys > 0) {
-                LOG.infof("retention removed the logs of %d job(s) and %d expired idempotency key(s)", logs, keys);
+            int data = artifacts.sweep();
+            if (logs > 0 || keys > 0 || data > 0) {
+                LOG.infof("retention removed the logs of %d job(s), %d expired idempotency key(s) and the artifacts or uploads of %d",
+                        logs, keys, data);
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "housekeeping failed; trying again in %s", config.logs().sweepInterval());

@@ -29,7 +29,7 @@ public class JobReads {
             + "j.finished_at, j.attempts, j.max_attempts, j.not_before, j.cancel_requested_at, j.labels::text, j.image, j.image_digest, "
             + "j.cpu_seconds, j.peak_memory_bytes, j.wall_seconds, j.security_json, j.decisions, "
             + "a.attempt, a.runner, a.claimed_at, a.started_at, a.finished_at, a.outcome, a.reason, a.detail, a.exit_code, "
-            + "a.cpu_seconds, a.peak_memory_bytes, a.wall_seconds "
+            + "a.cpu_seconds, a.peak_memory_bytes, a.wall_seconds, j.data_json "
             + "FROM jobs j LEFT JOIN job_attempts a ON a.job_id = j.id WHERE j.id = ? AND j.tenant = ? ORDER BY a.attempt";
 
     @Inject
@@ -84,6 +84,7 @@ public class JobReads {
         job.wallSeconds = number(row, 19);
         job.securityJson = row.getString(20);
         job.decisions = row.getString(21);
+        job.dataJson = row.getString(34);
         return job;
     }
 

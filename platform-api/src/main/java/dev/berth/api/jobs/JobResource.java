@@ -1,5 +1,7 @@
 package dev.berth.api.jobs;
 
+import dev.berth.api.artifacts.ArtifactListing;
+import dev.berth.api.artifacts.ArtifactService;
 import dev.berth.api.auth.CallerTenant;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobRequest;
@@ -42,6 +44,8 @@ public class JobResource {
     JobListing listing;
     @Inject
     LogReader logReader;
+    @Inject
+    ArtifactService artifacts;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -85,6 +89,25 @@ public class JobResource {
         return Response.status(job.state().isFinal() ? 200 : 202).entity(job).build();
     }
 
+    /** What the attempt (by default the latest that left any) collected, and what its caps kept out. */
+    @GET
+    @Path("/{id}/artifacts")
+    public ArtifactListing artifacts(@PathParam("id") UUID id, @QueryParam("attempt") String attempt) {
+        return artifacts.list(jobs.find(caller.id(), id), attemptOf(attempt));
+    }
+
+    /** One artifact's bytes, streamed from the database by whichever replica answers. */
+    @GET
+    @Path("/{id}/artifacts/{name: .+}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response artifact(@PathParam("id") UUID id, @PathParam("name") String name, @QueryParam("attempt") String attempt) {
+        ArtifactService.Download download = artifacts.download(jobs.find(caller.id(), id), name, attemptOf(attempt));
+        return Response.ok(download.content(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Length", download.artifact().bytes())
+                .header("Digest", download.artifact().sha256())
+                .header("Berth-Artifact-Attempt", download.artifact().attempt()).build();
+    }
+
     @GET
     @Path("/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
@@ -96,5 +119,11 @@ public class JobResource {
         return Response.ok(logReader.read(chosen, stream, from == null ? 0 : from, QueryValues.flag("follow", follow)),
                         MediaType.TEXT_PLAIN_TYPE)
                 .header("Berth-Log-Attempt", chosen.attempt()).build();
+    }
+
+    /** An attempt number; one too large to be any job's is still refused as invalid-attempt, by the service. */
+    private static Integer attemptOf(String attempt) {
+        Long number = QueryValues.number("attempt", attempt);
+        return number == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, number));
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.api.jobs;
 
 import dev.berth.api.images.ImageCatalog;
+import dev.berth.api.inputs.JobDataAdmission;
+import dev.berth.api.inputs.JobPayloads;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobLifecycle;
 import dev.berth.api.lifecycle.JobState;
@@ -56,6 +58,10 @@ public class JobService {
     JobLifecycle lifecycle;
     @Inject
     Refusals refusals;
+    @Inject
+    JobDataAdmission dataAdmission;
+    @Inject
+    JobPayloads payloads;
 
     /** What a submission answered: a new job, or the one an earlier request with the same idempotency key created. */
     public record Submission(JobView job, boolean replayed) {
@@ -72,7 +78,9 @@ public class JobService {
         if (earlier.isPresent()) {
             return new Submission(views.of(em.find(Job.class, earlier.get())), true);
         }
-        Job job = lifecycle.submit(id, tenantId, request, admit(tenantId, request, policies.policyOf(tenantId)));
+        // The job keeps its request without stdin and inline files: their bytes are stored apart, by digest in the plan.
+        Job job = lifecycle.submit(id, tenantId, request.withoutContent(), admit(tenantId, request, policies.policyOf(tenantId)));
+        payloads.save(id, request);
         LOG.infof("tenant %s submitted job %s (%s)", tenantId, job.id, job.image);
         return new Submission(views.of(job), false);
     }
@@ -106,7 +114,7 @@ public class JobService {
                 "image " + plan.image() + " is not in the platform's image catalog; use one GET /api/v1/admin/images lists,"
                         + " or ask a platform admin to pull or import it"))));
         ImageReference named = ImageReference.parse(plan.image()).orElseThrow();
-        return plan.withImage(named.repository() + (named.tag() == null ? "" : ":" + named.tag()) + "@" + digest);
+        return dataAdmission.resolve(tenantId, plan.withImage(named.repository() + (named.tag() == null ? "" : ":" + named.tag()) + "@" + digest));
     }
 
     /** The tenant's job; another tenant's job is reported exactly like a missing one. */

@@ -31,6 +31,7 @@ public record JobView(
         UsageView usage,
         JsonNode effectiveSecurity,
         JsonNode decisions,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode data,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> history) {
 
     public record ImageView(String reference, String digest) {

@@ -31,6 +31,6 @@ public class JobViews {
                 new JobView.ImageView(job.image, job.imageDigest),
                 new JobView.UsageView(job.cpuSeconds, job.peakMemoryBytes, job.wallSeconds),
                 job.securityJson == null ? null : json.tree(job.securityJson),
-                job.decisions == null ? null : json.tree(job.decisions), history);
+                job.decisions == null ? null : json.tree(job.decisions), job.dataJson == null ? null : json.tree(job.dataJson), history);
     }
 }

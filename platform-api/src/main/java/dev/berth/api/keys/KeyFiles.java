@@ -20,6 +20,12 @@ public final class KeyFiles {
             throws IOException {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.write(dir.resolve(publicName), publicBytes);
+        writePrivate(dir, privateName, privateBytes);
+    }
+
+    /** Writes a secret key alone (a symmetric one has no public half), the same way as the private half of a pair. */
+    public static void writePrivate(Path dir, String privateName, byte[] privateBytes) throws IOException {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path temp = Files.createTempFile(dir, privateName, ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(temp, privateBytes);

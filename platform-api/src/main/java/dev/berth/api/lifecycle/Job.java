@@ -58,6 +58,10 @@ public class Job {
     @Column(updatable = false)
     public String decisions;
 
+    /** What the job carries besides its command (digests, paths, secret names), as in the plan; null when nothing. */
+    @Column(name = "data_json", updatable = false)
+    public String dataJson;
+
     /** What the engine found in force once the container was created (JSON). */
     @Column(name = "security_json")
     public String securityJson;

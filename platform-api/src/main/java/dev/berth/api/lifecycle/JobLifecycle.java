@@ -14,6 +14,7 @@ import dev.berth.policy.Decision;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobRequest;
+import dev.berth.policy.data.JobData;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -79,6 +80,7 @@ public class JobLifecycle {
         job.requestJson = json.write(request);
         job.planJson = json.write(plan);
         job.decisions = json.write(plan.decisions());
+        job.dataJson = plan.data().equals(JobData.NONE) ? null : json.write(plan.data());
         job.createdAt = Instant.now();
         job.cpuMillis = plan.limits().cpuMillis();
         job.memoryMiB = (int) (plan.limits().memoryBytes() / MIB);

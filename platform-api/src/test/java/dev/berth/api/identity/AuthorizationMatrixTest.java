@@ -137,6 +137,13 @@ class AuthorizationMatrixTest {
                 expect(200, 200, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /jobs/{id of A}/logs", request -> request.get("/api/v1/jobs/" + jobOfA + "/logs"), jobs, nothing,
                 expect(200, 200, 404, 404, 403, 403, 403)));
+        routes.add(new Route("GET /jobs/{id of A}/artifacts", request -> request.get("/api/v1/jobs/" + jobOfA + "/artifacts"), jobs, nothing,
+                expect(200, 200, 404, 404, 403, 403, 403)));
+        Supplier<Object> secrets = () -> count("SELECT count(*) FROM tenant_secrets");
+        routes.add(new Route("GET /secrets", request -> request.get("/api/v1/secrets"), secrets, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("DELETE /secrets/{unknown}", request -> request.delete("/api/v1/secrets/never-set"), secrets, nothing,
+                expect(404, 404, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /admin/tenants", request -> request.get("/api/v1/admin/tenants"), tenants, nothing,
                 expect(403, 403, 403, 403, 200, 403, 403)));
         routes.add(new Route("POST /admin/tenants", request -> request.contentType(ContentType.JSON)

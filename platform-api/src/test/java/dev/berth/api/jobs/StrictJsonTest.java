@@ -86,8 +86,8 @@ class StrictJsonTest {
                 Case.of("a string for a number", JOB + ",\"timeoutSeconds\":\"10\"}", "timeoutSeconds: expected a whole number, got a string"),
                 Case.of("a duplicate key", JOB + ",\"user\":0,\"user\":1000}", "Duplicate field 'user'", "(in user)", "line 1, column"),
                 Case.of("an unknown field", JOB + ",\"timeout\":5}",
-                        "unknown field timeout; known fields: capabilities, command, env, image, labels, network, resources, retries, "
-                                + "timeoutSeconds, user, workingDir"),
+                        "unknown field timeout; known fields: artifacts, capabilities, command, env, image, inputs, labels, network, "
+                                + "resources, retries, secrets, stdin, timeoutSeconds, user, workingDir"),
                 Case.of("trailing garbage", hash, "not valid JSON at line 1, column " + column(hash, "#"), "'#'"),
                 Case.of("a second object", twoObjects, "a second JSON value follows the object at line 1, column " + (column(twoObjects, "}{") + 1)),
                 // RFC 8259 refusals.
@@ -133,6 +133,13 @@ class StrictJsonTest {
                 Case.of("an unknown nested field", JOB + ",\"resources\":{\"memory\":64}}",
                         "unknown field resources.memory; known fields of resources: cpuMillis, memoryMiB, pids, scratchMiB"),
                 Case.of("a duplicate nested key", JOB + ",\"resources\":{\"pids\":64,\"pids\":4096}}", "Duplicate field 'pids'", "(in resources.pids)"),
+                // Job data: the same rules hold inside stdin, inputs, artifacts and secrets.
+                Case.of("an unknown stdin field", JOB + ",\"stdin\":{\"txt\":\"x\"}}", "unknown field stdin.txt; known fields of stdin: base64, text"),
+                Case.of("a duplicate stdin key", JOB + ",\"stdin\":{\"text\":\"a\",\"text\":\"b\"}}", "Duplicate field 'text'"),
+                Case.of("a number for an input file's text", JOB + ",\"inputs\":{\"path\":\"/tmp/in\",\"files\":[{\"name\":\"a\",\"text\":1}]}}",
+                        "inputs.files[0].text: expected a string, got a whole number"),
+                Case.of("a string for the artifact paths", JOB + ",\"artifacts\":{\"paths\":\"/tmp/out\"}}", "artifacts.paths: expected an array, got a string"),
+                Case.of("null in the secrets", JOB + ",\"secrets\":[null]}", "secrets[0]: null is not allowed here"),
                 Case.of("a string for a nested number", JOB + ",\"resources\":{\"memoryMiB\":\"256\"}}", "resources.memoryMiB: expected a whole number, got a string")));
         cases.add(Case.of("an unquoted secret", JOB + ",\"env\":{\"TOKEN\":hunter2}}", "(in env.TOKEN)", "Unrecognized token 'hu...'"));
         cases.add(Case.of("a huge unknown name", JOB + ",\"" + "x".repeat(10_000) + "\":1}", "unknown field " + "x".repeat(64) + "…; known fields"));

@@ -1,0 +1,128 @@
+package dev.berth.api.inputs;
+
+import dev.berth.api.audit.AuditEntry;
+import dev.berth.api.audit.AuditLog;
+import dev.berth.api.blobs.DataBlobs;
+import dev.berth.api.config.BerthConfig;
+import dev.berth.api.config.DataConfig;
+import dev.berth.api.problems.ProblemException;
+import dev.berth.api.problems.ProblemType;
+import dev.berth.api.refusals.Refusal;
+import dev.berth.engine.data.InputsDirectory;
+import dev.berth.engine.image.FileTrees;
+import dev.berth.engine.image.LayerRejectedException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The one writer of input_uploads: a tenant's tar is spooled to the data directory within the cap,
+ * checked entry by entry with the image layers' own rules (unpacked into a scratch directory that
+ * is removed again), and only then stored; a refused tar leaves nothing behind.
+ */
+@ApplicationScoped
+public class InputUploads {
+
+    public static final String MEDIA_TYPE = "application/x-tar";
+    private static final String RULE = "inputs.entry";
+
+    @Inject
+    EntityManager em;
+    @Inject
+    DataBlobs blobs;
+    @Inject
+    AuditLog audit;
+    @Inject
+    BerthConfig config;
+    @Inject
+    DataConfig data;
+    @Inject
+    Event<Refusal> refusals;
+
+    /** A stored upload: where its bytes are and what it unpacks to. */
+    public record Stored(UUID id, UUID blobId, long unpackedBytes) {
+    }
+
+    @Transactional
+    public UploadView upload(String tenant, InputStream body) throws IOException {
+        Path spoolDir = Files.createDirectories(config.dataDir().resolve("uploads"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path spool = Files.createTempFile(spoolDir, "upload", ".tar");
+        Path scratch = Files.createTempDirectory(spoolDir, "check");
+        try {
+            spoolWithin(body, spool);
+            long unpacked = check(tenant, spool, scratch);
+            DataBlobs.Blob blob;
+            try (InputStream tar = Files.newInputStream(spool)) {
+                blob = blobs.write(tenant, tar);
+            }
+            UUID id = UUID.randomUUID();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            em.createNativeQuery("INSERT INTO input_uploads (id, tenant, blob_id, unpacked_bytes, created_at) VALUES (:id, :tenant, :blob, :unpacked, :now)")
+                    .setParameter("id", id).setParameter("tenant", tenant).setParameter("blob", blob.id())
+                    .setParameter("unpacked", unpacked).setParameter("now", now).executeUpdate();
+            audit.record(AuditEntry.success("input.upload", tenant, "input/" + id)
+                    .reason(blob.bytes() + " bytes, " + unpacked + " unpacked, " + blob.sha256()));
+            return new UploadView(id, blob.bytes(), unpacked, blob.sha256(), now);
+        } finally {
+            Files.deleteIfExists(spool);
+            FileTrees.remove(scratch);
+        }
+    }
+
+    /** The tenant's upload; another tenant's is as absent as a missing one. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Stored> find(String tenant, UUID id) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT id, blob_id, unpacked_bytes FROM input_uploads WHERE id = :id AND tenant = :tenant")
+                .setParameter("id", id).setParameter("tenant", tenant).getResultList();
+        return rows.stream().findFirst().map(row -> new Stored((UUID) row[0], (UUID) row[1], ((Number) row[2]).longValue()));
+    }
+
+    private void spoolWithin(InputStream body, Path spool) throws IOException {
+        long max = data.maxUploadBytes();
+        try (OutputStream out = Files.newOutputStream(spool)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int read;
+            while ((read = body.read(buffer)) >= 0) {
+                total += read;
+                if (total > max) {
+                    throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "the upload is larger than berth.data.max-upload-bytes ("
+                            + max + " bytes); split the inputs over several jobs or ask the operator to raise it");
+                }
+                out.write(buffer, 0, read);
+            }
+        }
+    }
+
+    private long check(String tenant, Path spool, Path scratch) throws IOException {
+        try (InputStream tar = Files.newInputStream(spool)) {
+            return InputsDirectory.check(tar, scratch, data.maxUploadBytes());
+        } catch (LayerRejectedException e) {
+            String detail = e.reason().startsWith("the image unpacks to more than")
+                    ? "the upload unpacks to more than berth.data.max-upload-bytes (" + data.maxUploadBytes() + " bytes)"
+                    : "entry '" + e.entry() + "' of the upload is refused: " + e.reason() + "; nothing was stored";
+            refusals.fire(new Refusal("input.deny", detail, List.of(RULE)));
+            throw new ProblemException(e.reason().startsWith("the image unpacks to more than") ? ProblemType.INPUT_TOO_LARGE
+                    : ProblemType.INPUT_REFUSED, detail);
+        } catch (IOException e) {
+            String detail = "the upload is not a tar archive (" + e.getMessage() + "); send an uncompressed tar as application/x-tar";
+            refusals.fire(new Refusal("input.deny", detail, List.of(RULE)));
+            throw new ProblemException(ProblemType.INPUT_REFUSED, detail);
+        }
+    }
+}
