@@ -6,6 +6,7 @@ import dev.berth.api.embedded.EmbeddedDefaults;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Starts the same embedded defaults as {@code ./berth up} (a real PostgreSQL and a signing key)
+ * Starts the same embedded defaults as {@code ./berth up} (a real PostgreSQL, a signing key, the registry)
  * under a fresh data directory for the test run.
  */
 public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleManager {
@@ -24,12 +25,20 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public Map<String, String> start() {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+            // The embedded registry sends clients to the platform's token endpoint, so the port is fixed before both start.
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try {
-            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"));
+            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"), port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, String> properties = new HashMap<>(defaults.properties());
+        properties.put("quarkus.http.test-port", String.valueOf(port));
         properties.put("berth.dispatch.poll-interval", "200ms");
         properties.put("berth.dispatch.retry-backoff", "300ms");
         return properties;

@@ -19,4 +19,9 @@ public record JobRequest(
         Integer retries,
         Map<String, String> labels,
         String network) {
+
+    /** The same request naming its image another way, e.g. in full once the platform resolved a short name. */
+    public JobRequest withImage(String reference) {
+        return new JobRequest(reference, command, env, workingDir, user, capabilities, resources, timeoutSeconds, retries, labels, network);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.berth.api.dispatch;
 
 import dev.berth.api.config.BerthConfig;
+import dev.berth.api.images.registry.RegistryFetch;
 import dev.berth.api.jobs.JobLogs;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.CancelRequested;
@@ -52,6 +53,8 @@ public class Dispatcher {
     BerthConfig config;
     @Inject
     DispatchMetrics metrics;
+    @Inject
+    RegistryFetch registryFetch;
 
     /** A job this replica runs: what it holds of the host, and when its end is recorded. */
     private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> recorded) {
@@ -159,9 +162,11 @@ public class Dispatcher {
         int attempt = job.attempts;
         RunningJob handle;
         try {
-            handle = engine.start(json.read(job.planJson, ExecutionPlan.class), logs.directory(job.id, attempt));
+            ExecutionPlan plan = json.read(job.planJson, ExecutionPlan.class);
+            registryFetch.ensureLocal(job.tenant, plan.image());
+            handle = engine.start(plan, logs.directory(job.id, attempt));
         } catch (RuntimeException e) {
-            // An image removed since admission, a corrupt plan: this job cannot run here, now or later.
+            // An image removed since admission or not fetched, a corrupt plan: this job cannot run here, now or later.
             lifecycle.engineRefused(job.id, attempt, e.getMessage());
             return;
         }

@@ -47,6 +47,7 @@ public enum ProblemType {
     IDENTITY_PROVIDER_FAILED("identity-provider-failed", 502, "Identity provider failed", "Keycloak answered an error"),
     PROVISIONING_FAILED("provisioning-failed", 503, "Provisioning failed", "the identity provider could not be reached; nothing was kept"),
     ID_RANGES_EXHAUSTED("id-ranges-exhausted", 503, "No free host ID range", "every subordinate ID range of the host is taken"),
+    REGISTRY_UNAVAILABLE("registry-unavailable", 503, "Registry unavailable", "the platform's image registry could not be reached or refused the platform"),
     NO_IMAGE_STORE("no-image-store", 503, "This replica keeps no images", "an import sent to an API-only replica"),
     HOST_UNPREPARED("host-unprepared", 503, "Host not prepared", "the engine host is not ready; the detail names the fix");
 
