@@ -81,6 +81,32 @@ class TenantRegistryTest {
     }
 
     @Test
+    void podmanPushesAndPullsBackAndTheJobRunsIt() throws Exception {
+        Path laptop = Files.createTempDirectory("berth-podman");
+        String token = member("acme");
+        RegistryClients.Result imported = RegistryClients.podman(laptop, "import", python.toString(), "localhost/python:podman");
+        assertThat(imported.ok()).as(imported.output()).isTrue();
+        RegistryClients.Result login = RegistryClients.podman(laptop, "login", "--tls-verify=false", "-u", "acme", "-p", token, registry);
+        assertThat(login.ok()).as(login.output()).isTrue();
+
+        RegistryClients.Result push = RegistryClients.podman(laptop, "push", "--tls-verify=false", "localhost/python:podman",
+                "docker://" + registry + "/acme/podman-python:1");
+        RegistryClients.Result pull = RegistryClients.podman(Files.createTempDirectory("berth-podman-other"), "pull", "--tls-verify=false",
+                "--creds", "acme:" + token, registry + "/acme/podman-python:1");
+        RegistryClients.Result intruder = RegistryClients.podman(laptop, "push", "--tls-verify=false", "--creds", "globex:" + member("globex"),
+                "localhost/python:podman", "docker://" + registry + "/acme/podman-python:2");
+
+        assertThat(push.ok()).as(push.output()).isTrue();
+        assertThat(pull.ok()).as(pull.output()).isTrue();
+        assertThat(intruder.ok()).as("another tenant pushing with podman").isFalse();
+        String id = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("image", "podman-python:1", "command", List.of("python3", "-c", "print('pushed with podman')")))
+                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        JsonPath job = JobPolling.awaitFinal(token, id, JOB_LIMIT);
+        assertThat(job.getString("state")).as(job.prettify()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void anotherTenantsRepositoryIsRefusedToPushPullAndJobs() throws Exception {
         assertThat(push(python, "acme", "acme/shared:1").ok()).isTrue();
         String globex = member("globex");
