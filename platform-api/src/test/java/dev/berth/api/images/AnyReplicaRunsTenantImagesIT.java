@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * takes the jobs, and two engine replicas on their own data directories, sharing only the
  * database, the registry and the registry token key, run them. The replica that claims a job
  * pinned to an image it lacks fetches that digest from the registry, once; the image is a
- * realistic one (python3 and a Java runtime from Debian's packages, well over 100 MB).
+ * realistic one (python3, a Java runtime, perl and cpp from Debian's packages, over 100 MB compressed).
  *
  * <p>It also prints, from this one run, the figures docs/benchmarks.md quotes: skopeo copying the
  * image straight from the registry next to a replica's fetch of it, and job starts cold and warm.
@@ -66,7 +66,7 @@ class AnyReplicaRunsTenantImagesIT {
                 "-Dberth.registry.token-key-dir=" + apiDir.resolve("keys")));
         String token = EmbeddedPlatformResource.token(apiDir, "acme-dev", List.of("acme"), "tenant-member");
 
-        Path tarball = DebianRootfs.tarball(work.resolve("image"), DebianRootfs.PYTHON_AND_JAVA);
+        Path tarball = DebianRootfs.tarball(work.resolve("image"), DebianRootfs.TOOLBOX);
         RegistryClients.Result push = RegistryClients.skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "acme:" + token,
                 "tarball:" + tarball, "docker://" + registry + "/acme/toolbox:1");
         assertThat(push.ok()).as(push.output()).isTrue();

@@ -22,8 +22,9 @@ final class DebianRootfs {
     static final List<String> PYTHON = List.of("python3-minimal", "python3", "python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib", "python3.11",
             "libc6", "zlib1g", "libexpat1", "libssl3", "libffi8", "libsqlite3-0", "liblzma5", "libbz2-1.0", "libncursesw6",
             "libtinfo6", "libreadline8", "libuuid1", "libcrypt1", "libdb5.3", "libgdbm6", "libnsl2", "libtirpc3");
-    /** The same with a Java runtime next to it: well over 100 MB compressed. */
-    static final List<String> PYTHON_AND_JAVA = Stream.concat(PYTHON.stream(), Stream.of("openjdk-17-jre-headless")).toList();
+    /** A toolbox: the same with a Java runtime, perl and the C preprocessor next to it, about 110 MB compressed, 300 MB unpacked. */
+    static final List<String> TOOLBOX = Stream.concat(PYTHON.stream(),
+            Stream.of("openjdk-17-jre-headless", "perl-base", "perl-modules-5.36", "libperl5.36", "cpp-12")).toList();
 
     private DebianRootfs() {
     }
