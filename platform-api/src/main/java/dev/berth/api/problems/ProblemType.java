@@ -32,6 +32,8 @@ public enum ProblemType {
     NO_IDENTITY_PROVIDER("no-identity-provider", 409, "No identity provider", "member management needs Keycloak; the embedded issuer has no directory"),
     IMAGE_BUSY("image-busy", 409, "Image busy", "the image is being pulled, or its name and tag are taken"),
     IMAGE_BUILT_IN("image-built-in", 409, "Built-in image", "built-in images cannot be deleted"),
+    REGISTRY_QUOTA_EXCEEDED("registry-quota-exceeded", 403, "Registry quota exceeded",
+            "a push refused because the tenant's images in the registry fill its registryBytes quota"),
     LOGS_EXPIRED("logs-expired", 410, "Logs expired", "the job's logs were removed by retention"),
     IMAGE_TOO_LARGE("image-too-large", 413, "Image too large", "an import beyond berth.images.max-image-bytes"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type", "an import that is neither a root filesystem tar nor an OCI archive"),

@@ -37,7 +37,7 @@ final class RegistryClients {
         return run(builder);
     }
 
-    private static Result run(List<String> command) throws IOException, InterruptedException {
+    static Result run(List<String> command) throws IOException, InterruptedException {
         return run(new ProcessBuilder(command).redirectErrorStream(true));
     }
 

@@ -141,6 +141,26 @@ class TenantRegistryTest {
     }
 
     @Test
+    void aPushBeyondTheRegistryQuotaIsRefusedWithTheReasonAndUsageShowsInTheQuota() throws Exception {
+        String token = member("hooli");
+        Map<String, Object> quota = Map.of("concurrentJobs", 4, "cpuMillis", 4000, "memoryMiB", 8192, "pids", 4096,
+                "logBytes", 1 << 30, "jobsPerHour", 600, "registryBytes", 1 << 20);
+        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(quota).put("/api/v1/admin/tenants/hooli/quota")
+                .then().statusCode(200);
+        RegistryClients.Result first = push(python, "hooli", "hooli/python:1");
+        assertThat(first.ok()).as("the first push starts below the quota: " + first.output()).isTrue();
+
+        RegistryClients.Result second = push(python, "hooli", "hooli/python-copy:1");
+
+        assertThat(second.ok()).as("a push once the quota is used up").isFalse();
+        assertThat(second.output()).contains("registryBytes quota");
+        JsonPath view = given().auth().oauth2(token).get("/api/v1/quota").then().statusCode(200).extract().jsonPath();
+        assertThat(view.getLong("quota.registryBytes")).isEqualTo(1 << 20);
+        assertThat(view.getLong("inUse.registryBytes")).as("the pushed image's layer and config").isGreaterThan(Files.size(python));
+        assertThat(auditReasons("registry.token")).anyMatch(reason -> reason.contains("refused [repository:hooli/python-copy:pull,push (tenant hooli stores"));
+    }
+
+    @Test
     void loginNeedsAValidBerthToken() throws Exception {
         Path auth = Files.createTempDirectory("berth-auth").resolve("auth.json");
         RegistryClients.Result forged = RegistryClients.skopeo("login", "--tls-verify=false", "--authfile", auth.toString(),

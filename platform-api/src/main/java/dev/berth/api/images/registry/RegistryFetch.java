@@ -48,20 +48,28 @@ public class RegistryFetch {
         }
         String path = parsed.repository().substring(host.get().length() + 1);
         long start = System.nanoTime();
+        long[] unpackingFrom = {0};
         PreparedImage image;
         try {
-            image = library.get().pull(parsed.repository() + "@" + parsed.digest(), Optional.of(tokens.platformPull(path)), progress -> { });
+            image = library.get().pull(parsed.repository() + "@" + parsed.digest(), Optional.of(tokens.platformPull(path)), progress -> {
+                if (progress.phase().equals("UNPACKING")) {
+                    unpackingFrom[0] = System.nanoTime();
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("this replica could not fetch " + pinnedImage + " from the registry: " + e.getMessage(), e);
         }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        LOG.infof("fetched %s (%d layer bytes) from the registry in %d ms", pinnedImage, image.transferredBytes(), millis);
-        recordFetch(tenant, pinnedImage, image, millis);
+        long end = System.nanoTime();
+        long copyMillis = ((unpackingFrom[0] == 0 ? end : unpackingFrom[0]) - start) / 1_000_000;
+        long unpackMillis = unpackingFrom[0] == 0 ? 0 : (end - unpackingFrom[0]) / 1_000_000;
+        String fetched = pinnedImage + ": " + image.transferredBytes() + " layer bytes in " + (copyMillis + unpackMillis) + " ms (copy "
+                + copyMillis + " ms, unpack " + unpackMillis + " ms), stored as " + image.digest();
+        LOG.infof("fetched %s", fetched);
+        recordFetch(tenant, fetched);
     }
 
     @Transactional
-    void recordFetch(String tenant, String pinnedImage, PreparedImage image, long millis) {
-        audit.record(AuditEntry.success("image.fetch", tenant, "replica/" + replica.get())
-                .reason(pinnedImage + ": " + image.transferredBytes() + " layer bytes in " + millis + " ms, stored as " + image.digest()));
+    void recordFetch(String tenant, String fetched) {
+        audit.record(AuditEntry.success("image.fetch", tenant, "replica/" + replica.get()).reason(fetched));
     }
 }

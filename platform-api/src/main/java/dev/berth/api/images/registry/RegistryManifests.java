@@ -3,19 +3,14 @@ package dev.berth.api.images.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.auth.RegistryTokens;
-import dev.berth.api.config.BerthConfig;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.problems.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -30,16 +25,13 @@ public class RegistryManifests {
     private static final String ACCEPT = String.join(", ", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
             "application/vnd.docker.distribution.manifest.list.v2+json");
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Inject
-    BerthConfig config;
+    RegistryHttp http;
     @Inject
     RegistryTokens tokens;
     @Inject
     ObjectMapper mapper;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /** The linux/amd64 manifest digest of {@code repository} (a path in the registry) at {@code tagOrDigest}; empty if absent. */
     public Optional<String> digest(String repository, String tagOrDigest) {
@@ -65,32 +57,10 @@ public class RegistryManifests {
         }
     }
 
-    private Optional<byte[]> manifest(String repository, String tagOrDigest) {
-        String host = config.registry().host().orElseThrow();
-        URI uri = URI.create((config.registry().plainHttp() ? "http://" : "https://") + host + "/v2/" + repository + "/manifests/" + tagOrDigest);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", ACCEPT)
-                .header("Authorization", "Bearer " + tokens.platformPull(repository)).build();
-        HttpResponse<byte[]> answer;
-        try {
-            answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw unavailable("cannot reach the registry at " + host + " (" + e.getMessage() + "): check berth.registry.host and that the registry runs");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while asking the registry at " + host);
-        }
-        return switch (answer.statusCode()) {
-            case 200 -> Optional.of(answer.body());
-            case 404 -> Optional.empty();
-            case 401, 403 -> throw unavailable("the registry at " + host + " refused the platform's own token (" + answer.statusCode()
-                    + "): its auth.token settings must name issuer '" + config.registry().tokenIssuer() + "', service '"
-                    + config.registry().service() + "' and Berth's registry-token.crt as rootcertbundle");
-            default -> throw unavailable("the registry at " + host + " answered " + answer.statusCode() + " for " + uri.getPath());
-        };
-    }
-
-    private static ProblemException unavailable(String detail) {
-        return new ProblemException(ProblemType.REGISTRY_UNAVAILABLE, detail);
+    /** The manifest exactly as the registry serves it; empty if there is none of that tag or digest. */
+    Optional<byte[]> manifest(String repository, String tagOrDigest) {
+        HttpResponse<byte[]> answer = http.get(repository + "/manifests/" + tagOrDigest, tokens.platformPull(repository), ACCEPT);
+        return answer.statusCode() == 200 ? Optional.of(answer.body()) : Optional.empty();
     }
 
     private static String sha256(byte[] body) {

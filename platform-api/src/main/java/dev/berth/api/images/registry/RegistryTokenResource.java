@@ -1,5 +1,7 @@
 package dev.berth.api.images.registry;
 
+import dev.berth.api.problems.Problem;
+import dev.berth.api.problems.ProblemType;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +33,18 @@ public class RegistryTokenResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, Object> token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @QueryParam("service") String registry, @QueryParam("scope") List<String> scopes, @Context RoutingContext http) {
         List<String> asked = scopes.stream().flatMap(scope -> Arrays.stream(scope.split(" "))).filter(scope -> !scope.isBlank()).toList();
         RegistryTokenService.Answer answer = service.issue(Optional.ofNullable(authorization), registry, asked, http);
-        return Map.of("token", answer.issued().token(), "access_token", answer.issued().token(),
-                "expires_in", answer.issued().expiresInSeconds(), "issued_at", answer.issued().issuedAt().toString());
+        if (answer.overQuota().isPresent()) {
+            // Registry clients print the message of a Docker-style error; the problem fields are for everyone else.
+            Problem problem = Problem.of(ProblemType.REGISTRY_QUOTA_EXCEEDED, answer.overQuota().get());
+            return Response.status(problem.status()).type(MediaType.APPLICATION_JSON).entity(Map.of("type", problem.type(),
+                    "title", problem.title(), "status", problem.status(), "detail", problem.detail(),
+                    "errors", List.of(Map.of("code", "DENIED", "message", problem.detail())))).build();
+        }
+        return Response.ok(Map.of("token", answer.issued().token(), "access_token", answer.issued().token(),
+                "expires_in", answer.issued().expiresInSeconds(), "issued_at", answer.issued().issuedAt().toString())).build();
     }
 }

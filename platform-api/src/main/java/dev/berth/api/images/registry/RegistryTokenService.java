@@ -10,16 +10,19 @@ import dev.berth.api.auth.RegistryTokens;
 import dev.berth.api.config.BerthConfig;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.problems.ProblemType;
+import dev.berth.policy.tenant.TenantQuota;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.TenantIdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,9 +46,16 @@ public class RegistryTokenService {
     AuditLog audit;
     @Inject
     BerthConfig config;
+    @Inject
+    RegistryUsage usage;
+    @Inject
+    EntityManager em;
 
-    /** The token answer, with what was granted and refused (for the caller's information only). */
-    public record Answer(RegistryTokens.Issued issued, List<RegistryScope> granted, List<String> refused) {
+    /**
+     * The token answer, with what was granted and refused; {@code overQuota} says why a push was
+     * refused when the tenant's registry storage is used up, so the client can be told plainly.
+     */
+    public record Answer(RegistryTokens.Issued issued, List<RegistryScope> granted, List<String> refused, Optional<String> overQuota) {
     }
 
     @Transactional
@@ -72,13 +82,39 @@ public class RegistryTokenService {
                 refused.add(scope);
             }
         }
+        Optional<String> overQuota = tenant.flatMap(id -> quotaRefusal(id, granted));
+        if (overQuota.isPresent()) {
+            List<RegistryScope> pushes = granted.stream().filter(grant -> grant.actions().contains("push")).toList();
+            granted.removeAll(pushes);
+            for (RegistryScope push : pushes) {
+                Set<String> rest = new HashSet<>(push.actions());
+                rest.remove("push");
+                if (!rest.isEmpty()) {
+                    granted.add(new RegistryScope(push.type(), push.name(), rest));
+                }
+                refused.add(push + " (" + overQuota.get() + ")");
+            }
+        }
         String subject = caller == null ? "anonymous" : caller.getPrincipal().getName();
         AuditEntry entry = refused.isEmpty()
                 ? AuditEntry.success("registry.token", tenant.orElse(null), "registry/" + config.registry().service())
                 : AuditEntry.denied("registry.token", tenant.orElse(null), "registry/" + config.registry().service());
         audit.recordAll(List.of(entry.reason("granted " + (granted.isEmpty() ? "no access" : granted)
                 + (refused.isEmpty() ? "" : "; refused " + refused))), Provenances.of(caller, http));
-        return new Answer(tokens.mint(subject, granted), granted, refused);
+        return new Answer(tokens.mint(subject, granted), granted, refused, overQuota);
+    }
+
+    /** Why a push into the tenant's namespace is refused now, if its stored images fill its quota. */
+    private Optional<String> quotaRefusal(String tenant, List<RegistryScope> granted) {
+        boolean pushing = granted.stream().anyMatch(grant -> grant.actions().contains("push") && grant.name().startsWith(tenant + "/"));
+        if (!pushing) {
+            return Optional.empty();
+        }
+        long quota = em.createNativeQuery("SELECT registry_bytes FROM tenant_quotas WHERE tenant = :tenant", Long.class)
+                .setParameter("tenant", tenant).getResultStream().findFirst().map(Long.class::cast).orElse(TenantQuota.DEFAULT_REGISTRY_BYTES);
+        long used = usage.bytes(tenant);
+        return used < quota ? Optional.empty() : Optional.of("tenant " + tenant + " stores " + used + " bytes in the registry, its quota is "
+                + quota + " bytes: delete images or ask a platform admin for a larger registryBytes quota");
     }
 
     private SecurityIdentity verify(String authorization) {
