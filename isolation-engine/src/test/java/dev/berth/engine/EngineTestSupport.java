@@ -93,7 +93,9 @@ abstract class EngineTestSupport {
     Finished run(ExecutionPlan plan) throws Exception {
         Path logs = Files.createDirectories(temp.resolve("logs-" + System.nanoTime()));
         RunningJob job = engine.start(plan, logs);
-        JobOutcome outcome = job.outcome().get(60, TimeUnit.SECONDS);
+        // A guard against a hang, not a timing check: in the emulated cgroup v2 guest on a loaded host
+        // a memory hog took 72 s to be killed and reported.
+        JobOutcome outcome = job.outcome().get(180, TimeUnit.SECONDS);
         return new Finished(outcome, readIfWritten(logs.resolve("stdout.log")), readIfWritten(logs.resolve("stderr.log")));
     }
 
