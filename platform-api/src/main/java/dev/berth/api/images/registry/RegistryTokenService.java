@@ -110,8 +110,9 @@ public class RegistryTokenService {
         if (!pushing) {
             return Optional.empty();
         }
-        long quota = em.createNativeQuery("SELECT registry_bytes FROM tenant_quotas WHERE tenant = :tenant", Long.class)
-                .setParameter("tenant", tenant).getResultStream().findFirst().map(Long.class::cast).orElse(TenantQuota.DEFAULT_REGISTRY_BYTES);
+        List<?> stored = em.createNativeQuery("SELECT registry_bytes FROM tenant_quotas WHERE tenant = :tenant")
+                .setParameter("tenant", tenant).getResultList();
+        long quota = stored.isEmpty() ? TenantQuota.DEFAULT_REGISTRY_BYTES : ((Number) stored.getFirst()).longValue();
         long used = usage.bytes(tenant);
         return used < quota ? Optional.empty() : Optional.of("tenant " + tenant + " stores " + used + " bytes in the registry, its quota is "
                 + quota + " bytes: delete images or ask a platform admin for a larger registryBytes quota");
