@@ -25,13 +25,7 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public Map<String, String> start() {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-            // The embedded registry sends clients to the platform's token endpoint, so the port is fixed before both start.
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int port = freePort();
         try {
             defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"), port);
         } catch (IOException e) {
@@ -48,6 +42,20 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
     public void stop() {
         try {
             defaults.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A port for the platform under test, fixed before it starts: the embedded registry sends
+     * clients to the platform's token endpoint. Every test resource fixes its port this way, as
+     * Quarkus' HTTP metrics carry a server_port tag only for a fixed port and Prometheus refuses a
+     * meter whose tags differ from the one an earlier application in the same JVM registered.
+     */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

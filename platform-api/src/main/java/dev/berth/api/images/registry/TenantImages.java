@@ -40,7 +40,7 @@ public class TenantImages {
         String path;
         if (named.repository().startsWith(prefix)) {
             path = named.repository().substring(prefix.length());
-        } else if (catalog.pin(image).isPresent()) {
+        } else if (namesOtherRegistry(named.repository()) || catalog.pin(image).isPresent()) {
             return Optional.empty();
         } else if (RegistryAccessRules.namespaceOf(named.repository()).filter(config.registry().platformNamespace()::equals).isPresent()) {
             path = named.repository();
@@ -54,5 +54,12 @@ public class TenantImages {
         String tag = named.tag() == null && named.digest() == null ? "latest" : named.tag();
         return manifests.digest(path, named.digest() != null ? named.digest() : tag)
                 .map(digest -> new Resolved(prefix + path + (tag == null ? "" : ":" + tag), digest));
+    }
+
+    /** A first component with a dot or a port, or localhost, is a registry host, as Docker reads references. */
+    private static boolean namesOtherRegistry(String repository) {
+        int slash = repository.indexOf('/');
+        String first = slash < 0 ? "" : repository.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost");
     }
 }
