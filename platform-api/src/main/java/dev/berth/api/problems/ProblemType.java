@@ -20,6 +20,8 @@ public enum ProblemType {
     INVALID_STREAM("invalid-stream", 400, "Unknown log stream", "a log stream other than stdout or stderr"),
     INVALID_IDEMPOTENCY_KEY("invalid-idempotency-key", 400, "Invalid Idempotency-Key", "an Idempotency-Key header that is empty or too long"),
     UNAUTHENTICATED("unauthenticated", 401, "Authentication required", "no bearer token, or one that does not verify"),
+    REGISTRY_QUOTA_EXCEEDED("registry-quota-exceeded", 401, "Registry quota exceeded", "a registry push token refused because the"
+            + " tenant's images fill its registryBytes quota (401: registry clients print a token refusal's reason only for that status)"),
     FORBIDDEN("forbidden", 403, "Forbidden", "the roles or the token's organizations do not allow the route"),
     NOT_FOUND("not-found", 404, "Not found", "no such object; another tenant's object answers the same"),
     UNKNOWN_USER("unknown-user", 404, "Unknown user", "no such user in the identity provider's realm"),
@@ -32,8 +34,6 @@ public enum ProblemType {
     NO_IDENTITY_PROVIDER("no-identity-provider", 409, "No identity provider", "member management needs Keycloak; the embedded issuer has no directory"),
     IMAGE_BUSY("image-busy", 409, "Image busy", "the image is being pulled, or its name and tag are taken"),
     IMAGE_BUILT_IN("image-built-in", 409, "Built-in image", "built-in images cannot be deleted"),
-    REGISTRY_QUOTA_EXCEEDED("registry-quota-exceeded", 403, "Registry quota exceeded",
-            "a push refused because the tenant's images in the registry fill its registryBytes quota"),
     LOGS_EXPIRED("logs-expired", 410, "Logs expired", "the job's logs were removed by retention"),
     IMAGE_TOO_LARGE("image-too-large", 413, "Image too large", "an import beyond berth.images.max-image-bytes"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type", "an import that is neither a root filesystem tar nor an OCI archive"),

@@ -38,7 +38,7 @@ public class RegistryTokenResource {
         List<String> asked = scopes.stream().flatMap(scope -> Arrays.stream(scope.split(" "))).filter(scope -> !scope.isBlank()).toList();
         RegistryTokenService.Answer answer = service.issue(Optional.ofNullable(authorization), registry, asked, http);
         if (answer.overQuota().isPresent()) {
-            // Registry clients print the message of a Docker-style error; the problem fields are for everyone else.
+            // skopeo and podman print a Docker-style error's message (for a 401 only); the problem fields are for everyone else.
             Problem problem = Problem.of(ProblemType.REGISTRY_QUOTA_EXCEEDED, answer.overQuota().get());
             return Response.status(problem.status()).type(MediaType.APPLICATION_JSON).entity(Map.of("type", problem.type(),
                     "title", problem.title(), "status", problem.status(), "detail", problem.detail(),
