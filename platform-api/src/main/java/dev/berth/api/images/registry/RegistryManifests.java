@@ -22,7 +22,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class RegistryManifests {
 
-    private static final String ACCEPT = String.join(", ", "application/vnd.oci.image.manifest.v1+json",
+    /** Every manifest and index type this platform reads. */
+    static final String ACCEPT = String.join(", ", "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
             "application/vnd.docker.distribution.manifest.list.v2+json");
 

@@ -26,9 +26,6 @@ import java.util.Set;
 @ApplicationScoped
 public class RegistryUsage {
 
-    private static final String ACCEPT = String.join(", ", "application/vnd.oci.image.manifest.v1+json",
-            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json");
     private static final int PAGE = 1000;
 
     @Inject
@@ -57,7 +54,7 @@ public class RegistryUsage {
     }
 
     private long manifestBytes(String repository, String reference, String pull, Set<String> counted) {
-        HttpResponse<byte[]> answer = http.get(repository + "/manifests/" + reference, pull, ACCEPT);
+        HttpResponse<byte[]> answer = http.get(repository + "/manifests/" + reference, pull, RegistryManifests.ACCEPT);
         if (answer.statusCode() != 200) {
             return 0; // deleted between the tag listing and now
         }
