@@ -32,7 +32,7 @@ find_jdk() {
 }
 
 missing=()
-for pkg in crun runc uidmap busybox-static acl gcc libc6-dev libseccomp-dev skopeo podman docker-registry openssl chromium \
+for pkg in crun runc uidmap busybox-static acl gcc libc6-dev libseccomp-dev skopeo podman docker-registry openssl chromium wrk \
     python3 perl openjdk-17-jre-headless; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done

@@ -18,15 +18,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Runs execution plans as rootless OCI containers. Each job gets an opaque container ID and bundle
@@ -36,6 +42,8 @@ import java.util.stream.Stream;
 public final class IsolationEngine implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = Logger.getLogger(IsolationEngine.class);
+    private static final Duration CLEAN_UP_LIMIT = Duration.ofSeconds(30);
 
     private final EngineConfig config;
     private final OciRuntime runtime;
@@ -46,6 +54,8 @@ public final class IsolationEngine implements AutoCloseable {
             Thread.ofPlatform().daemon().name("berth-engine-timer").factory());
     private final EngineServices services;
     private final AtomicInteger jobsStarted = new AtomicInteger();
+    /** Jobs started and not yet cleaned up. */
+    private final Set<JobExecution> inFlight = ConcurrentHashMap.newKeySet();
 
     public IsolationEngine(EngineConfig config, OciRuntime runtime, CgroupDriver cgroups, ImageStore images) throws IOException {
         this.config = config;
@@ -86,6 +96,8 @@ public final class IsolationEngine implements AutoCloseable {
                         + " the built-in images in " + config.imagesDir() + ": pull or import it on this replica, or use the built-in busybox"));
         jobsStarted.incrementAndGet();
         JobExecution execution = new JobExecution("berth-" + HexFormat.of().formatHex(randomBytes()), plan, image, logDir, services);
+        inFlight.add(execution);
+        execution.released().whenComplete((ignored, failure) -> inFlight.remove(execution));
         threads.submit(execution::run);
         return new RunningJob(execution);
     }
@@ -133,8 +145,21 @@ public final class IsolationEngine implements AutoCloseable {
         return bytes;
     }
 
+    /** Waits for the clean-up of jobs that have ended (their outcome goes out before it), so closing leaves nothing behind. */
     @Override
     public void close() {
+        for (JobExecution execution : inFlight) {
+            if (execution.outcome().isDone()) {
+                try {
+                    execution.released().get(CLEAN_UP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException e) {
+                    LOG.warnf("job container clean-up did not finish within %s while the engine closed: %s", CLEAN_UP_LIMIT, e.getMessage());
+                }
+            }
+        }
         threads.shutdown();
         timers.shutdownNow();
     }

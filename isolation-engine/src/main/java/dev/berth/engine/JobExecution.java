@@ -47,6 +47,7 @@ final class JobExecution {
 
     private final CompletableFuture<JobStart> started = new CompletableFuture<>();
     private final CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
     private final Object lock = new Object();
     private TerminationReason stopReason;
     private String stopDetail;
@@ -73,19 +74,36 @@ final class JobExecution {
         return outcome;
     }
 
+    CompletableFuture<Void> released() {
+        return released;
+    }
+
     void run() {
         Path bundle = config.bundlesDir().resolve(containerId);
-        JobOutcome result;
         try {
-            result = runInBundle(bundle);
+            report(runInBundle(bundle));
         } catch (EnforcementException e) {
-            result = failure(TerminationReason.EnforcementUnavailable, e.getMessage());
+            report(failure(TerminationReason.EnforcementUnavailable, e.getMessage()));
         } catch (Exception e) {
             LOG.errorf(e, "job container %s failed in the engine", containerId);
-            result = failure(TerminationReason.RuntimeError, "the engine failed: " + e.getMessage());
+            report(failure(TerminationReason.RuntimeError, "the engine failed: " + e.getMessage()));
+        } finally {
+            try {
+                ContainerRemoval.remove(containerId, config, runtime);
+            } finally {
+                released.complete(null);
+            }
         }
-        ContainerRemoval.remove(containerId, config, runtime);
-        outcome.complete(result);
+    }
+
+    /**
+     * The first report wins: a job whose program ended is reported before its cgroup and bundle
+     * are torn down, so a failure of that clean-up is logged and cannot change how the job ended.
+     */
+    private void report(JobOutcome result) {
+        if (!outcome.complete(result) && outcome.join() != result) {
+            LOG.warnf("job container %s was reported as %s; its clean-up failed afterwards (see above)", containerId, outcome.join().detail());
+        }
     }
 
     private JobOutcome runInBundle(Path bundle) throws IOException, InterruptedException {
@@ -135,7 +153,10 @@ final class JobExecution {
             CgroupUsage used = cgroup.usage();
             Usage usage = new Usage(used.cpuNanos() / 1e9, used.peakMemoryBytes(),
                     security.isPresent() ? Duration.between(startedAt, finishedAt).toNanos() / 1e9 : 0);
-            return conclude(status, used, usage, security);
+            // Reported before the cgroup is removed: the program and its usage are final, only clean-up is left.
+            JobOutcome result = conclude(status, used, usage, security);
+            outcome.complete(result);
+            return result;
         }
     }
 
@@ -151,6 +172,7 @@ final class JobExecution {
         if (!gidMap.equals(plan.gidMappings())) {
             problems.add("gid map is " + gidMap + ", planned " + plan.gidMappings());
         }
+        EffectiveSecurity security;
         synchronized (lock) {
             if (!problems.isEmpty() && stopReason == null) {
                 stopReason = TerminationReason.EnforcementUnavailable;
@@ -160,13 +182,14 @@ final class JobExecution {
                 startGate.refuse();
                 return Optional.empty();
             }
-            EffectiveSecurity security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), plan.seccompProfile(),
+            security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), plan.seccompProfile(),
                     plan.noNewPrivileges(), plan.readOnlyRootfs(), plan.limits(), plan.network(), cgroups.version());
             startGate.open();
             gateOpened = true;
-            started.complete(new JobStart(Instant.now(), security, image.digest()));
-            return Optional.of(security);
         }
+        // Outside the lock: whatever listens to the start must never hold up a stop() of this job.
+        started.complete(new JobStart(Instant.now(), security, image.digest()));
+        return Optional.of(security);
     }
 
     private JobOutcome conclude(int status, CgroupUsage used, Usage usage, Optional<EffectiveSecurity> security) {

@@ -16,9 +16,17 @@ public final class RunningJob {
         return execution.started();
     }
 
-    /** Completes once the container is gone and everything it used is cleaned up. */
+    /**
+     * Completes as soon as the job's end is known: its program exited (or it was refused) and its
+     * usage was read. Its container may still be being removed; see {@link #released()}.
+     */
     public CompletableFuture<JobOutcome> outcome() {
         return execution.outcome();
+    }
+
+    /** Completes after {@link #outcome()}, once the container is gone and its cgroup, bundle and runtime state are removed. */
+    public CompletableFuture<Void> released() {
+        return execution.released();
     }
 
     /** SIGTERM, then SIGKILL after the grace period; a job not yet started never starts. Idempotent. */

@@ -96,6 +96,8 @@ abstract class EngineTestSupport {
         // A guard against a hang, not a timing check: in the emulated cgroup v2 guest on a loaded host
         // a memory hog took 72 s to be killed and reported.
         JobOutcome outcome = job.outcome().get(180, TimeUnit.SECONDS);
+        // Reported before clean-up; the next test must not find this job's cgroup.
+        job.released().get(180, TimeUnit.SECONDS);
         return new Finished(outcome, readIfWritten(logs.resolve("stdout.log")), readIfWritten(logs.resolve("stderr.log")));
     }
 

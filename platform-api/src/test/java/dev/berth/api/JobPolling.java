@@ -21,18 +21,20 @@ public final class JobPolling {
 
     public static JsonPath awaitState(String token, String id, Set<String> states, Duration limit) throws InterruptedException {
         Instant deadline = Instant.now().plus(limit);
-        JsonPath job = view(token, id);
+        // Final states are waited for with long polls; others (RUNNING) are polled.
+        String wait = FINAL.containsAll(states) ? "2s" : "0s";
+        JsonPath job = view(token, id, wait);
         while (!states.contains(job.getString("state"))) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("job " + id + " is still " + job.getString("state") + " after " + limit + ", expected one of " + states);
             }
             Thread.sleep(50);
-            job = view(token, id);
+            job = view(token, id, wait);
         }
         return job;
     }
 
-    private static JsonPath view(String token, String id) {
-        return given().auth().oauth2(token).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+    private static JsonPath view(String token, String id, String wait) {
+        return given().auth().oauth2(token).queryParam("wait", wait).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
     }
 }

@@ -6,6 +6,7 @@ import dev.berth.api.jobs.JobLogs;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.CancelRequested;
 import dev.berth.api.lifecycle.Job;
+import dev.berth.api.lifecycle.JobChanged;
 import dev.berth.api.lifecycle.JobLifecycle;
 import dev.berth.api.lifecycle.JobQueued;
 import dev.berth.api.replica.LocalEngine;
@@ -26,6 +27,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -33,8 +36,9 @@ import org.jboss.logging.Logger;
 /**
  * Moves committed jobs from the queue to the engine while this replica has room: at most
  * {@code berth.dispatch.max-concurrent} jobs, and never more CPU or memory than the host capacity.
- * Committed submissions and finished jobs wake it; a poll catches the rest (another replica's jobs,
- * retries whose backoff ran out, cancels asked of another replica).
+ * Committed submissions, ends and cancel requests wake it, those of other replicas too (see
+ * JobAnnouncements); a poll catches the rest (retries whose backoff ran out, anything announced
+ * while the listener was reconnecting).
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -56,12 +60,19 @@ public class Dispatcher {
     @Inject
     RegistryFetch registryFetch;
 
-    /** A job this replica runs: what it holds of the host, and when its end is recorded. */
-    private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> recorded) {
+    /** A job this replica runs: what it holds of the host, and when its end is recorded and its container removed. */
+    private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> done) {
     }
 
     private final Map<UUID, Run> running = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
+    /**
+     * Set by every wake-up and cleared by the loop before it looks at the queue, so a wake-up that
+     * arrives while a claim is under way makes the loop look again instead of sleeping a whole poll.
+     */
+    private boolean woken;
+    /** Records starts and ends off the engine's threads, so a slow database never holds a job's own thread. */
+    private final ExecutorService recorder = Executors.newVirtualThreadPerTaskExecutor();
     private HostCapacity capacity;
     private volatile boolean stopping;
     /** Set once shutdown stops the jobs that outlived the grace period; their ends read PlatformShutdown. */
@@ -90,18 +101,26 @@ public class Dispatcher {
         loop = Thread.ofPlatform().name("berth-dispatcher").daemon().start(this::dispatchLoop);
     }
 
-    /** A new job starts without waiting for the next poll, once its submission is committed. */
+    /** A new job starts without waiting for the next poll, once its submission (here or on another replica) is committed. */
     void queued(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobQueued job) {
         wake();
     }
 
-    /** Stops the job at once if this replica runs it; a replica running it elsewhere finds the request on its next poll. */
+    /** A job ended somewhere: its tenant's quota has room again, so a job of that tenant waiting here may fit now. */
+    void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
+        if (change.state().isFinal()) {
+            wake();
+        }
+    }
+
+    /** Stops the job at once if this replica runs it (the request may have been made through another replica). */
     void cancelRequested(@Observes(during = TransactionPhase.AFTER_SUCCESS) CancelRequested request) {
         cancelLocal(request.id());
     }
 
     private void wake() {
         synchronized (wakeUp) {
+            woken = true;
             wakeUp.notifyAll();
         }
     }
@@ -114,16 +133,26 @@ public class Dispatcher {
     }
 
     private void dispatchLoop() {
+        long lastCancelScan = System.nanoTime();
         while (!stopping) {
+            synchronized (wakeUp) {
+                woken = false;
+            }
             Optional<Job> claimed = running.size() < config.dispatch().maxConcurrent() ? claim() : Optional.empty();
             if (claimed.isPresent()) {
                 launch(claimed.get());
                 continue;
             }
-            cancelRequested();
+            // Cancels made here or announced by other replicas arrive as events; the scan, once a poll, catches any missed.
+            if (System.nanoTime() - lastCancelScan >= config.dispatch().pollInterval().toNanos()) {
+                cancelRequested();
+                lastCancelScan = System.nanoTime();
+            }
             synchronized (wakeUp) {
                 try {
-                    wakeUp.wait(config.dispatch().pollInterval().toMillis());
+                    if (!woken) {
+                        wakeUp.wait(config.dispatch().pollInterval().toMillis());
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -171,25 +200,29 @@ public class Dispatcher {
             return;
         }
         CompletableFuture<Void> recorded = new CompletableFuture<>();
-        running.put(job.id, new Run(handle, job.cpuMillis, job.memoryMiB, recorded));
-        CompletableFuture<Void> recordedStart = handle.started().thenAccept(start -> {
+        CompletableFuture<Void> done = CompletableFuture.allOf(recorded, handle.released());
+        running.put(job.id, new Run(handle, job.cpuMillis, job.memoryMiB, done));
+        CompletableFuture<Void> recordedStart = handle.started().thenAcceptAsync(start -> {
             lifecycle.started(job.id, attempt, start);
             metrics.started(job.tenant, attempt, Duration.between(job.createdAt, start.startedAt()));
-        });
+        }, recorder);
         // The engine completes started() before outcome() or never; the end is recorded after the start.
         handle.outcome()
                 .thenCompose(outcome -> handle.started().isDone()
                         ? recordedStart.handle((ignored, failure) -> outcome)
                         : CompletableFuture.completedFuture(outcome))
-                .thenAccept(outcome -> lifecycle.finished(job.id, attempt, outcome, logs.bytes(job.id, attempt), stoppingJobs))
+                .thenAcceptAsync(outcome -> lifecycle.finished(job.id, attempt, outcome, logs.bytes(job.id, attempt), stoppingJobs), recorder)
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         LOG.errorf(failure, "could not record the end of job %s; a restart of this replica marks it PlatformRestart", job.id);
                     }
-                    running.remove(job.id);
                     recorded.complete(null);
-                    wake();
                 });
+        // The end is recorded as soon as it is known; the job holds its share of the host until its container is gone too.
+        done.whenComplete((ignored, failure) -> {
+            running.remove(job.id);
+            wake();
+        });
     }
 
     /**
@@ -219,7 +252,7 @@ public class Dispatcher {
 
     private boolean awaitRunning(Duration timeout) {
         try {
-            CompletableFuture.allOf(running.values().stream().map(Run::recorded).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(running.values().stream().map(Run::done).toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {

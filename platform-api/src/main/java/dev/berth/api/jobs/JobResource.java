@@ -3,6 +3,7 @@ package dev.berth.api.jobs;
 import dev.berth.api.auth.CallerTenant;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobRequest;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /** Tenants submit, list, follow and cancel their jobs. */
 @Path("/api/v1/jobs")
@@ -34,6 +36,8 @@ public class JobResource {
     CallerTenant caller;
     @Inject
     JobService jobs;
+    @Inject
+    JobWaits waits;
     @Inject
     JobListing listing;
     @Inject
@@ -61,10 +65,16 @@ public class JobResource {
         return listing.list(caller.id(), states, labels, cursor, QueryValues.number("limit", limit));
     }
 
+    /**
+     * The job; with {@code wait} (e.g. {@code 30s}, at most {@link JobWaits#MAX_WAIT}) the answer
+     * comes when the job is final or when the wait ends, with the job as it is then. No thread is
+     * held while the request waits.
+     */
     @GET
     @Path("/{id}")
-    public JobView get(@PathParam("id") UUID id) {
-        return jobs.view(caller.id(), id);
+    @Blocking
+    public CompletionStage<JobView> get(@PathParam("id") UUID id, @QueryParam("wait") String wait) {
+        return waits.view(caller.id(), id, QueryValues.duration("wait", wait, JobWaits.MAX_WAIT));
     }
 
     /** 200 once the job is final (at once for a queued one), 202 while a running job is being stopped. */

@@ -54,6 +54,8 @@ public class JobService {
     @Inject
     JobViews views;
     @Inject
+    JobReads reads;
+    @Inject
     JobLifecycle lifecycle;
     @Inject
     Refusals refusals;
@@ -128,10 +130,9 @@ public class JobService {
         return views.of(lifecycle.cancel(tenantId, id));
     }
 
-    /** The tenant's job with every attempt, read in one transaction. */
-    @Transactional
+    /** The tenant's job with every attempt, read in one statement. */
     public JobView view(String tenantId, UUID id) {
-        return views.withHistory(find(tenantId, id));
+        return reads.withHistory(tenantId, id).orElseThrow(() -> ProblemException.notFound("job " + id));
     }
 
     /** Whether the attempt can write no more output: the job is final, queued for a retry, or on a later attempt. */

@@ -13,8 +13,6 @@ public class JobViews {
 
     @Inject
     JsonColumns json;
-    @Inject
-    JobAttempts attempts;
 
     /** The job as lists show it. */
     public JobView of(Job job) {
@@ -22,8 +20,8 @@ public class JobViews {
     }
 
     /** The job with every attempt, as {@code GET /jobs/{id}} shows it. */
-    public JobView withHistory(Job job) {
-        return view(job, attempts.of(job.id));
+    public JobView withHistory(Job job, List<JobView.AttemptView> history) {
+        return view(job, history);
     }
 
     private JobView view(Job job, List<JobView.AttemptView> history) {
@@ -33,6 +31,6 @@ public class JobViews {
                 new JobView.ImageView(job.image, job.imageDigest),
                 new JobView.UsageView(job.cpuSeconds, job.peakMemoryBytes, job.wallSeconds),
                 job.securityJson == null ? null : json.tree(job.securityJson),
-                json.tree(job.planJson).path("decisions"), history);
+                job.decisions == null ? null : json.tree(job.decisions), history);
     }
 }

@@ -54,6 +54,10 @@ public class Job {
     @Column(name = "plan_json", nullable = false, updatable = false)
     public String planJson;
 
+    /** The policy rules that shaped the plan, as in the plan (JSON), so that reads need not parse the plan. */
+    @Column(updatable = false)
+    public String decisions;
+
     /** What the engine found in force once the container was created (JSON). */
     @Column(name = "security_json")
     public String securityJson;

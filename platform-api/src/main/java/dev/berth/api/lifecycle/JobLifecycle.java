@@ -15,7 +15,6 @@ import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -28,7 +27,8 @@ import java.util.UUID;
  * The one owner of a job's life. Every change of a job's state, and of what is recorded with it
  * (its attempts, its tenant's usage totals, its tenant's turn in the queue), is a method here;
  * each runs in one transaction together with its audit event, so the log never shows a transition
- * that did not happen or misses one that did.
+ * that did not happen or misses one that did. The audit event is each transition's last statement:
+ * it holds the chain's single head row until the commit, so nothing else should run under it.
  *
  * <pre>
  * submit -> QUEUED -claimNext-> STARTING -started-> RUNNING -finished-> SUCCEEDED | FAILED | CANCELLED
@@ -55,9 +55,7 @@ public class JobLifecycle {
     @Inject
     BerthConfig config;
     @Inject
-    Event<JobQueued> queued;
-    @Inject
-    Event<CancelRequested> cancelRequests;
+    JobAnnouncements announcements;
 
     /**
      * Records an admitted job as QUEUED and gives its tenant a turn in the queue. Runs in the
@@ -75,6 +73,7 @@ public class JobLifecycle {
         job.imageDigest = ImageReference.parse(plan.image()).orElseThrow().digest();
         job.requestJson = json.write(request);
         job.planJson = json.write(plan);
+        job.decisions = json.write(plan.decisions());
         job.createdAt = Instant.now();
         job.cpuMillis = plan.limits().cpuMillis();
         job.memoryMiB = (int) (plan.limits().memoryBytes() / MIB);
@@ -83,8 +82,8 @@ public class JobLifecycle {
         job.maxAttempts = 1 + plan.retries();
         store.insert(job);
         store.enlist(tenant);
+        announcements.changed(job, JobState.QUEUED);
         audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
-        queued.fire(new JobQueued(id, tenant));
         return job;
     }
 
@@ -104,10 +103,12 @@ public class JobLifecycle {
             throw ProblemException.notFound("job " + id);
         }
         if (requested) {
-            audit.record(JobAudit.cancelRequested(job));
-            if (!job.state.isFinal()) {
-                cancelRequests.fire(new CancelRequested(id));
+            if (job.state.isFinal()) {
+                announcements.changed(job, job.state);
+            } else {
+                announcements.cancelRequested(job);
             }
+            audit.record(JobAudit.cancelRequested(job));
         }
         return job;
     }
@@ -126,6 +127,7 @@ public class JobLifecycle {
             Instant now = Instant.now();
             store.openAttempt(job, replica.get(), now);
             store.takeTurn(job.tenant, now);
+            announcements.changed(job, JobState.STARTING);
         });
         return claimed;
     }
@@ -136,7 +138,9 @@ public class JobLifecycle {
         boolean running = store.markRunning(id, start.startedAt(), json.write(start.security()), start.imageDigest());
         store.attemptStarted(id, attempt, start.startedAt());
         if (running) {
-            audit.record(JobAudit.started(store.find(id)));
+            Job job = store.find(id);
+            announcements.changed(job, JobState.RUNNING);
+            audit.record(JobAudit.started(job));
         }
     }
 
@@ -169,6 +173,7 @@ public class JobLifecycle {
                 Math.max(job.peakMemoryBytes == null ? 0 : job.peakMemoryBytes, outcome.usage().peakMemoryBytes()),
                 job.logBytes + logBytes, retryAt, retry ? null : now));
         store.reload(job);
+        announcements.changed(job, job.state);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
         return job.state;
     }
@@ -180,7 +185,8 @@ public class JobLifecycle {
         Instant now = Instant.now();
         store.closeAttempt(job, attempt, JobState.FAILED, JobReason.EngineError, detail, null, NOTHING_USED, now);
         store.fail(id, JobReason.EngineError, detail, now);
-        audit.record(JobAudit.ended(store.reload(job)));
+        announcements.changed(store.reload(job), job.state);
+        audit.record(JobAudit.ended(job));
     }
 
     /**
@@ -194,7 +200,8 @@ public class JobLifecycle {
         List<Job> orphans = store.activeOf(replica.get());
         int failed = store.failActive(replica.get(), JobReason.PlatformRestart, "the platform restarted while the job was starting or running",
                 Instant.now());
-        audit.recordAll(orphans.stream().map(store::reload).map(JobAudit::ended).toList(), Provenance.PLATFORM);
+        orphans.forEach(job -> announcements.changed(store.reload(job), job.state));
+        audit.recordAll(orphans.stream().map(JobAudit::ended).toList(), Provenance.PLATFORM);
         return failed;
     }
 

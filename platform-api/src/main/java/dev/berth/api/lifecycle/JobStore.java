@@ -46,8 +46,8 @@ class JobStore {
 
     void insert(Job job) {
         em.createNativeQuery("INSERT INTO jobs (id, tenant, state, image, image_digest, request_json, plan_json, attempts, created_at, "
-                        + "cpu_millis, memory_mib, pids, labels, max_attempts, log_bytes) VALUES (:id, :tenant, :state, :image, :digest, "
-                        + ":request, :plan, 0, :created, :cpu, :memory, :pids, CAST(:labels AS jsonb), :maxAttempts, 0)")
+                        + "cpu_millis, memory_mib, pids, labels, max_attempts, log_bytes, decisions) VALUES (:id, :tenant, :state, :image, :digest, "
+                        + ":request, :plan, 0, :created, :cpu, :memory, :pids, CAST(:labels AS jsonb), :maxAttempts, 0, :decisions)")
                 .setParameter("id", job.id)
                 .setParameter("tenant", job.tenant)
                 .setParameter("state", job.state.name())
@@ -61,6 +61,7 @@ class JobStore {
                 .setParameter("pids", job.pids)
                 .setParameter("labels", job.labels)
                 .setParameter("maxAttempts", job.maxAttempts)
+                .setParameter("decisions", job.decisions)
                 .executeUpdate();
     }
 

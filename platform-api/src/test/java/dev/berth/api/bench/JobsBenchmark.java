@@ -19,20 +19,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The job service measured through HTTP against the packaged platform (./berth bench jobs, which
- * runs ./berth bench engine first for the bare crun baseline and the engine's raw containers/s):
+ * runs ./berth bench engine first and hands this its results for the side-by-side table):
  * <ol>
- *   <li>submit to SUCCEEDED of busybox {@code true}, sequentially: median and p99;</li>
+ *   <li>submit to SUCCEEDED of busybox {@code true}, sequentially: median and p99; the client
+ *       learns the end with long polls ({@code ?wait=30s}), so it takes no CPU from the platform;</li>
  *   <li>throughput of trivial jobs, 4 clients each submitting and waiting for its job;</li>
- *   <li>{@code GET /jobs/{id}} requests per second from 4 keep-alive clients for 10 s;</li>
+ *   <li>{@code GET /jobs/{id}} of a finished job with wrk (16 connections, 10 s) next to
+ *       {@code /q/health/live} of the same server with the same client;</li>
+ *   <li>the table of those figures as ratios against bare crun and the engine measured in the same run;</li>
  *   <li>scale: claim (dispatch decision) time from the platform's own timer and list query time,
  *       with 1,000 and with 100,000 queued jobs (10 and 1,000 tenants at quota, so nothing drains).</li>
  * </ol>
@@ -43,6 +48,7 @@ public final class JobsBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern CLAIM_SUM = Pattern.compile("(?m)^berth_dispatch_claim_seconds_sum (\\S+)");
     private static final Pattern CLAIM_COUNT = Pattern.compile("(?m)^berth_dispatch_claim_seconds_count (\\S+)");
+    private static final Pattern WRK_RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final PlatformProcess platform;
@@ -58,36 +64,70 @@ public final class JobsBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path jar = Path.of(args.length > 1 ? args[1] : "platform-api/target/quarkus-app/quarkus-run.jar");
+        Properties engine = new Properties();
+        if (args.length > 2) {
+            try (var in = Files.newBufferedReader(Path.of(args[2]))) {
+                engine.load(in);
+            }
+        }
         Path dataDir = Files.createTempDirectory("berth-bench-jobs");
-        PlatformProcess platform = PlatformProcess.start(jar, dataDir, "bench", List.of("-Dberth.dispatch.poll-interval=500ms"));
+        List<String> options = new ArrayList<>(List.of("-Dberth.dispatch.poll-interval=500ms"));
+        // A flight recording of the platform for profiling the path, e.g. BERTH_BENCH_JFR=/tmp/jobs.jfr ./berth bench jobs.
+        Optional.ofNullable(System.getenv("BERTH_BENCH_JFR"))
+                .ifPresent(file -> options.add("-XX:StartFlightRecording=settings=profile,filename=" + file));
+        PlatformProcess platform = PlatformProcess.start(jar, dataDir, "bench", options);
         try {
             platform.awaitReady(HttpClient.newHttpClient(), Duration.ofMinutes(3));
-            new JobsBenchmark(platform, dataDir).measure(runs);
+            new JobsBenchmark(platform, dataDir).measure(runs, engine);
         } finally {
             platform.terminate(Duration.ofMinutes(2));
         }
     }
 
-    private void measure(int runs) throws Exception {
+    private void measure(int runs, Properties engine) throws Exception {
         // Warm the JIT on the whole path first, as a long-running platform is.
         for (int i = 0; i < 30; i++) {
-            endToEnd(2);
+            endToEnd();
         }
         List<Double> latencies = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            latencies.add(endToEnd(2));
+            latencies.add(endToEnd());
         }
-        System.out.printf("submit -> SUCCEEDED of busybox true over HTTP, %d sequential: median %.1f ms, p99 %.1f ms%n",
-                runs, percentile(latencies, 50), percentile(latencies, 99));
+        double median = percentile(latencies, 50);
+        double p99 = percentile(latencies, 99);
+        System.out.printf("submit -> SUCCEEDED of busybox true over HTTP (long poll ?wait=30s), %d sequential: median %.1f ms, p99 %.1f ms%n",
+                runs, median, p99);
 
         int jobs = Math.max(40, runs);
-        // Clients poll less often here, so that their GETs do not take the platform's CPU.
-        double rate = parallel(jobs, () -> endToEnd(20));
-        System.out.printf("%d trivial jobs, 4 clients each waiting for its job: %.1f jobs/s%n", jobs, rate);
+        double rate = parallel(jobs, this::endToEnd);
+        System.out.printf("%d trivial jobs, 4 clients each waiting for its job (long poll): %.1f jobs/s%n", jobs, rate);
 
         String id = submit(token, "true", 100);
-        System.out.printf("GET /jobs/{id}, 4 keep-alive clients for 10 s: %.0f requests/s (GET /q/health/live, same clients: %.0f requests/s)%n",
-                getRate("/api/v1/jobs/" + id, Duration.ofSeconds(10)), getRate("/q/health/live", Duration.ofSeconds(10)));
+        get("/api/v1/jobs/" + id + "?wait=30s", token);
+        double jobGets = wrk("/api/v1/jobs/" + id, token);
+        double healthGets = wrk("/q/health/live", null);
+        System.out.printf("wrk, 2 threads, 16 connections, 10 s: GET /jobs/{id} of a finished job %.0f requests/s, GET /q/health/live %.0f requests/s%n",
+                jobGets, healthGets);
+
+        if (!engine.isEmpty()) {
+            double crun = value(engine, "crun.bpf.median.ms");
+            double crunP99 = value(engine, "crun.bpf.p99.ms");
+            double engineStart = value(engine, "engine.median.ms");
+            double raw = value(engine, "engine.parallel.per.s");
+            System.out.println();
+            System.out.println("| measure | Berth | baseline (same run) | ratio | goal |");
+            System.out.println("|---|---|---|---|---|");
+            System.out.printf("| submit -> SUCCEEDED over HTTP / bare `crun run` (userns + limits, precompiled seccomp), median | %.1f ms | %.1f ms | %.2fx | <= 2.0x |%n",
+                    median, crun, median / crun);
+            System.out.printf("| the same, p99 | %.1f ms | %.1f ms | %.2fx | reported |%n", p99, crunP99, p99 / crunP99);
+            System.out.printf("| `GET /api/v1/jobs/{id}` (finished, authenticated), wrk 16 connections / `/q/health/live` | %.0f/s | %.0f/s | %.2f | >= 5,000/s and >= 0.5 |%n",
+                    jobGets, healthGets, jobGets / healthGets);
+            System.out.printf("| trivial jobs end to end, 4 clients / the engine's raw containers/s | %.1f/s | %.1f/s | %.2f | >= 0.8 |%n",
+                    rate, raw, rate / raw);
+            System.out.printf("| engine start / bare crun, same precompiled profile, median | %.1f ms | %.1f ms | %.2fx | <= 1.2x |%n",
+                    engineStart, crun, engineStart / crun);
+            System.out.println();
+        }
 
         try (Connection db = database()) {
             scale(db, 10, 100);
@@ -95,13 +135,41 @@ public final class JobsBenchmark {
         }
     }
 
-    private double endToEnd(long pollMillis) throws Exception {
+    /** Submits busybox true and waits for its end with long polls: the client sleeps while the platform works. */
+    private double endToEnd() throws Exception {
         long start = System.nanoTime();
         String id = submit(token, "true", 100);
-        while (!get("/api/v1/jobs/" + id, token).path("state").asText().equals("SUCCEEDED")) {
-            Thread.sleep(pollMillis);
+        JsonNode job = get("/api/v1/jobs/" + id + "?wait=30s", token);
+        while (!Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("state").asText())) {
+            job = get("/api/v1/jobs/" + id + "?wait=30s", token);
+        }
+        if (!job.path("state").asText().equals("SUCCEEDED")) {
+            throw new IllegalStateException("job " + id + " ended " + job.path("state").asText() + ": " + job.path("detail").asText());
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** Requests per second that wrk (Debian's, installed by the host setup) gets from the path for 10 s. */
+    private double wrk(String path, String bearer) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c16", "-d10s", "--latency"));
+        if (bearer != null) {
+            command.addAll(List.of("-H", "Authorization: Bearer " + bearer));
+        }
+        command.add(platform.uri(path).toString());
+        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes());
+        if (wrk.waitFor() != 0 || output.contains("Non-2xx")) {
+            throw new IllegalStateException("wrk " + path + " failed:\n" + output);
+        }
+        Matcher matcher = WRK_RATE.matcher(output);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no requests/s in wrk's output:\n" + output);
+        }
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    private static double value(Properties engine, String key) {
+        return Double.parseDouble(engine.getProperty(key, "NaN"));
     }
 
     /** Queued jobs of tenants at a zero concurrency quota: the claim query sees them all and can take none. */
@@ -131,7 +199,7 @@ public final class JobsBenchmark {
         }
         List<Double> latencies = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            latencies.add(endToEnd(2));
+            latencies.add(endToEnd());
         }
         System.out.printf("%,d queued jobs across %,d tenants at quota: claim (dispatch decision) mean %.2f ms over %.0f claims; "
                         + "GET /jobs?limit=50 median %.1f ms, with state and label filters %.1f ms; another tenant's true: median %.1f ms%n",
@@ -169,31 +237,6 @@ public final class JobsBenchmark {
             }
             statement.execute();
         }
-    }
-
-    private double getRate(String path, Duration window) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        AtomicLong done = new AtomicLong();
-        long end = System.nanoTime() + window.toNanos();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            futures.add(clients.submit(() -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                HttpRequest request = HttpRequest.newBuilder(platform.uri(path)).header("Authorization", "Bearer " + token).build();
-                while (System.nanoTime() < end) {
-                    if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-                        throw new IllegalStateException("GET " + path + " failed");
-                    }
-                    done.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> future : futures) {
-            future.get();
-        }
-        clients.shutdown();
-        return done.get() / (window.toNanos() / 1e9);
     }
 
     private double parallel(int jobs, Measured run) throws Exception {
