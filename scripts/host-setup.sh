@@ -32,7 +32,8 @@ find_jdk() {
 }
 
 missing=()
-for pkg in crun runc uidmap busybox-static acl gcc libc6-dev libseccomp-dev skopeo docker-registry openssl chromium wrk postgresql-client; do
+for pkg in crun runc uidmap busybox-static acl gcc libc6-dev libseccomp-dev skopeo podman docker-registry openssl chromium wrk \
+    postgresql-client python3 perl openjdk-17-jre-headless; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ] || ! find_jdk >/dev/null; then

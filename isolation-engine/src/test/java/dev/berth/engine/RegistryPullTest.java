@@ -20,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +120,24 @@ class RegistryPullTest extends EngineTestSupport {
             assertThat(guarded.tokensIssued()).as("the pull asked the token service").isGreaterThan(tokensBefore);
             assertThat(run(plan(shellIn("guarded@" + image.digest(), "cat /door"), 1)).stdout()).isEqualTo("opened with a token\n");
         }
+    }
+
+    /** Jobs pinned at admission name the registry's digest; the store keeps the manifest skopeo converted to OCI. */
+    @Test
+    void aDockerManifestResolvesByTheRegistrysDigestAfterConversionAndIsKeptByIt() throws Exception {
+        builder.tag("1", builder.image("linux", "amd64", List.of(busybox, new Layer().file("format", "docker\n").bytes())), false);
+        builder.pushAsDocker("1", registry.host() + "/team/docker:1");
+
+        PreparedImage image = library.pull(registry.host() + "/team/docker:1", Optional.empty(), update -> { });
+        String pinned = registry.host() + "/team/docker:1@" + image.sourceDigest();
+
+        assertThat(image.digest()).as("converted to OCI in the store").isNotEqualTo(image.sourceDigest());
+        assertThat(library.resolve(pinned)).get().extracting(resolved -> resolved.digest()).isEqualTo(image.sourceDigest());
+        assertThat(run(plan(shellIn(pinned, "cat /format"), 1)).stdout()).isEqualTo("docker\n");
+        library.collectGarbage(Set.of(image.sourceDigest()), Duration.ZERO);
+        assertThat(library.resolve(pinned)).as("a job naming the registry's digest keeps the converted image").isPresent();
+        library.collectGarbage(Set.of(), Duration.ZERO);
+        assertThat(library.resolve(pinned)).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.berth.api.embedded.EmbeddedDefaults;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Starts the same embedded defaults as {@code ./berth up} (a real PostgreSQL and a signing key)
+ * Starts the same embedded defaults as {@code ./berth up} (a real PostgreSQL, a signing key, the registry)
  * under a fresh data directory for the test run.
  */
 public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleManager {
@@ -24,12 +25,14 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
 
     @Override
     public Map<String, String> start() {
+        int port = freePort();
         try {
-            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"));
+            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"), port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, String> properties = new HashMap<>(defaults.properties());
+        properties.put("quarkus.http.test-port", String.valueOf(port));
         properties.put("berth.dispatch.poll-interval", "200ms");
         properties.put("berth.dispatch.retry-backoff", "300ms");
         return properties;
@@ -39,6 +42,20 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
     public void stop() {
         try {
             defaults.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A port for the platform under test, fixed before it starts: the embedded registry sends
+     * clients to the platform's token endpoint. Every test resource fixes its port this way, as
+     * Quarkus' HTTP metrics carry a server_port tag only for a fixed port and Prometheus refuses a
+     * meter whose tags differ from the one an earlier application in the same JVM registered.
+     */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,4 +49,10 @@ public record JobRequest(
         return new JobRequest(image, command, env, workingDir, user, capabilities, resources, timeoutSeconds, retries, labels, network,
                 keptStdin, keptInputs, artifacts, secrets);
     }
+
+    /** The same request naming its image another way, e.g. in full once the platform resolved a short name. */
+    public JobRequest withImage(String reference) {
+        return new JobRequest(reference, command, env, workingDir, user, capabilities, resources, timeoutSeconds, retries, labels, network,
+                stdin, inputs, artifacts, secrets);
+    }
 }

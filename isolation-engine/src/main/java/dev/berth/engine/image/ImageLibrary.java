@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +43,7 @@ public final class ImageLibrary implements ImageStore {
     private final RegistryPuller puller;
     private final ArchiveImporter importer;
     private final ImageGarbageCollector collector;
+    private final SourceDigests sources;
     private final ObjectMapper mapper;
     private final ReentrantLock writers = new ReentrantLock();
 
@@ -60,6 +62,7 @@ public final class ImageLibrary implements ImageStore {
         this.puller = new RegistryPuller(skopeo, layout, mapper, settings.plainHttpRegistries());
         this.importer = new ArchiveImporter(skopeo, layout, mapper, incoming, settings.maxImageBytes());
         this.collector = new ImageGarbageCollector(layout, unpacked, mapper);
+        this.sources = new SourceDigests(Files.createDirectories(settings.storeDir().resolve("sources")));
     }
 
     public static ImageLibrary open(Settings settings, ImageStore builtIns) throws IOException {
@@ -68,10 +71,21 @@ public final class ImageLibrary implements ImageStore {
 
     /** Pulls from a registry and unpacks; a second pull of the same image transfers no layer again. */
     public PreparedImage pull(String reference, Consumer<PullProgress> progress) throws IOException {
+        return pull(reference, Optional.empty(), progress);
+    }
+
+    /**
+     * Pulls with a bearer token for the registry (as its token service issued it) instead of the
+     * auth file. The image then also resolves by the digest the registry served, which is the
+     * one a job pinned to it names even when the store holds it converted.
+     */
+    public PreparedImage pull(String reference, Optional<String> registryToken, Consumer<PullProgress> progress) throws IOException {
         return exclusively(() -> {
-            RegistryPuller.Pulled pulled = puller.pull(reference, progress);
+            RegistryPuller.Pulled pulled = puller.pull(reference, registryToken, progress);
             layout.clearIndex();
-            return prepare(pulled.digest(), pulled.sourceDigest(), pulled.transferredBytes());
+            PreparedImage image = prepare(pulled.digest(), pulled.sourceDigest(), pulled.transferredBytes());
+            sources.record(pulled.sourceDigest(), pulled.digest());
+            return image;
         });
     }
 
@@ -92,9 +106,20 @@ public final class ImageLibrary implements ImageStore {
         });
     }
 
-    /** Removes every stored image outside {@code liveManifests} that is older than {@code grace}. */
+    /**
+     * Removes every stored image outside {@code liveManifests} that is older than {@code grace}. A
+     * live digest may be the one a registry served for an image the store holds converted.
+     */
     public GarbageReport collectGarbage(Set<String> liveManifests, Duration grace) throws IOException {
-        return exclusively(() -> collector.collect(liveManifests, grace));
+        return exclusively(() -> {
+            Set<String> live = new HashSet<>(liveManifests);
+            for (String digest : liveManifests) {
+                sources.storedDigest(digest).ifPresent(live::add);
+            }
+            GarbageReport report = collector.collect(live, grace);
+            sources.forgetMissing(unpacked::find);
+            return report;
+        });
     }
 
     /** Stored images by manifest digest; anything else by name among the built-in images. */
@@ -102,7 +127,8 @@ public final class ImageLibrary implements ImageStore {
     public Optional<ResolvedImage> resolve(String reference) {
         Optional<ImageReference> parsed = ImageReference.parse(reference);
         if (parsed.isPresent() && parsed.get().digest() != null) {
-            Optional<Path> rootfs = unpacked.find(parsed.get().digest());
+            String digest = parsed.get().digest();
+            Optional<Path> rootfs = unpacked.find(digest).or(() -> sources.storedDigest(digest).flatMap(unpacked::find));
             if (rootfs.isPresent()) {
                 return Optional.of(new ResolvedImage(reference, parsed.get().digest(), rootfs.get()));
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.policy.ImageReference;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -34,14 +35,14 @@ final class RegistryPuller {
     }
 
     /** Copies the image into the layout and answers its stored manifest digest and what was transferred. */
-    Pulled pull(String reference, Consumer<PullProgress> progress) throws IOException {
+    Pulled pull(String reference, Optional<String> registryToken, Consumer<PullProgress> progress) throws IOException {
         ImageReference parsed = ImageReference.parse(reference)
                 .orElseThrow(() -> new ImageFormatException("'" + reference + "' is not an image reference: write [host[:port]/]path[:tag][@sha256:digest]"));
         progress.accept(PullProgress.resolving());
         boolean plainHttp = plainHttpRegistries.contains(registryOf(parsed.repository()));
         String target = parsed.digest() != null ? parsed.digest() : (parsed.tag() == null ? "latest" : parsed.tag());
         String separator = parsed.digest() != null ? "@" : ":";
-        byte[] raw = skopeo.rawManifest(parsed.repository() + separator + target, plainHttp);
+        byte[] raw = skopeo.rawManifest(parsed.repository() + separator + target, plainHttp, registryToken);
         String rawDigest = Digests.of(OciLayout.sha256().digest(raw));
         if (parsed.digest() != null) {
             checkServed(raw, parsed.digest());
@@ -50,7 +51,7 @@ final class RegistryPuller {
         String instance = rawDigest;
         if (LISTS.contains(mediaType(manifest))) {
             instance = amd64Instance(reference, manifest);
-            raw = skopeo.rawManifest(parsed.repository() + "@" + instance, plainHttp);
+            raw = skopeo.rawManifest(parsed.repository() + "@" + instance, plainHttp, registryToken);
             checkServed(raw, instance);
             manifest = mapper.readTree(raw);
         }
@@ -74,7 +75,7 @@ final class RegistryPuller {
         PullProgress[] current = {new PullProgress("COPYING", layers, cached, 0, total, toTransfer)};
         progress.accept(current[0]);
         String transfer = "pull-" + UUID.randomUUID();
-        skopeo.copy("docker://" + parsed.repository() + "@" + instance, plainHttp, "oci:" + layout.root() + ":" + transfer, line -> {
+        skopeo.copy("docker://" + parsed.repository() + "@" + instance, plainHttp, registryToken, "oci:" + layout.root() + ":" + transfer, line -> {
             if (line.startsWith("Copying blob")) {
                 current[0] = current[0].layerCopied();
                 progress.accept(current[0]);

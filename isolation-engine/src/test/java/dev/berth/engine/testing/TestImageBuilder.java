@@ -92,6 +92,11 @@ public final class TestImageBuilder {
         skopeo("copy", "--insecure-policy", "--all", "--dest-tls-verify=false", "oci:" + dir + ":" + tag, "docker://" + destination);
     }
 
+    /** Pushes the tagged image converted to a Docker schema 2 manifest, as older tools push. */
+    public void pushAsDocker(String tag, String destination) throws IOException, InterruptedException {
+        skopeo("copy", "--insecure-policy", "--format", "v2s2", "--dest-tls-verify=false", "oci:" + dir + ":" + tag, "docker://" + destination);
+    }
+
     /** Writes the tagged image as an OCI image layout archive. */
     public Path archive(String tag, Path file) throws IOException, InterruptedException {
         skopeo("copy", "--insecure-policy", "oci:" + dir + ":" + tag, "oci-archive:" + file);

@@ -49,6 +49,11 @@ public class CallerTenant {
     }
 
     private List<String> organizations() {
+        return organizationsOf(token);
+    }
+
+    /** The organizations a token names, however Keycloak wrote the claim. */
+    public static List<String> organizationsOf(JsonWebToken token) {
         Object claim = token.getClaim(CLAIM);
         List<String> values = new ArrayList<>();
         if (claim instanceof JsonArray array) {

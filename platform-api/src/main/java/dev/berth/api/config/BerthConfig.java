@@ -22,6 +22,8 @@ public interface BerthConfig {
 
     Images images();
 
+    Registry registry();
+
     interface Engine {
         @WithDefault("/usr/bin/crun")
         Path runtime();
@@ -109,5 +111,36 @@ public interface BerthConfig {
         /** Content younger than this is never collected, so a pull being entered in the catalog is safe. */
         @WithDefault("10m")
         Duration gcGrace();
+    }
+
+    /**
+     * The registry tenants push to and engine replicas fetch from; Berth is its token service.
+     * {@code ./berth up} runs one on loopback; production names an external one.
+     */
+    interface Registry {
+        /** {@code host[:port]} as clients and engine replicas reach it; without it tenants have no registry. */
+        Optional<String> host();
+
+        /** Whether {@link #host} speaks plain HTTP (the embedded registry on loopback does). */
+        @WithDefault("false")
+        boolean plainHttp();
+
+        /** The registry's {@code auth.token.service}: the audience of every token. */
+        @WithDefault("berth-registry")
+        String service();
+
+        /** The registry's {@code auth.token.issuer}. */
+        @WithDefault("berth")
+        String tokenIssuer();
+
+        /** Holds {@code registry-token.key} and {@code registry-token.crt} (the registry's {@code rootcertbundle}); {@code <data-dir>/keys} when unset. */
+        Optional<Path> tokenKeyDir();
+
+        @WithDefault("5m")
+        Duration tokenLifetime();
+
+        /** Images platform admins push and every tenant may pull, e.g. {@code platform/python:3.11}. */
+        @WithDefault("platform")
+        String platformNamespace();
     }
 }

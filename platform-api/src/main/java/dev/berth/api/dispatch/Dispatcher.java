@@ -3,6 +3,7 @@ package dev.berth.api.dispatch;
 import dev.berth.api.artifacts.JobArtifacts;
 import dev.berth.api.config.BerthConfig;
 import dev.berth.api.inputs.JobPayloads;
+import dev.berth.api.images.registry.RegistryFetch;
 import dev.berth.api.jobs.JobLogs;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.CancelRequested;
@@ -64,6 +65,7 @@ public class Dispatcher {
     JobPayloads payloads;
     @Inject
     JobArtifacts artifacts;
+    RegistryFetch registryFetch;
 
     /** A job this replica runs: what it holds of the host, and when its end is recorded and its container removed. */
     private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> done) {
@@ -197,10 +199,11 @@ public class Dispatcher {
         RunningJob handle;
         try {
             ExecutionPlan plan = json.read(job.planJson, ExecutionPlan.class);
+            registryFetch.ensureLocal(job.tenant, plan.image());
             JobPayload payload = payloads.forLaunch(job.id, job.tenant, plan);
             handle = engine.start(plan, logs.directory(job.id, attempt), payload);
         } catch (RuntimeException e) {
-            // An image removed since admission, a corrupt plan: this job cannot run here, now or later.
+            // An image removed since admission or not fetched, a corrupt plan: this job cannot run here, now or later.
             lifecycle.engineRefused(job.id, attempt, e.getMessage());
             return;
         }

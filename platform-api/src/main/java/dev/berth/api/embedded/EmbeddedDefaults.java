@@ -1,6 +1,7 @@
 package dev.berth.api.embedded;
 
 import dev.berth.api.auth.LocalSigningKey;
+import dev.berth.api.auth.RegistryTokenKey;
 import dev.berth.api.auth.TokenMinter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -12,25 +13,36 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The quick-start defaults of {@code ./berth up}: a real PostgreSQL kept under the data directory
- * and a token signing key created there on first start. Each is skipped when the operator
- * configured the external equivalent (a JDBC URL, an OIDC server).
+ * The quick-start defaults of {@code ./berth up}: a real PostgreSQL kept under the data directory,
+ * a token signing key created there on first start, and an image registry on loopback that trusts
+ * Berth's token service. Each is skipped when the operator configured the external equivalent
+ * (a JDBC URL, an OIDC server, {@code berth.registry.host}).
  */
 public final class EmbeddedDefaults implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDefaults.class);
+    private static final int DEFAULT_HTTP_PORT = 8080;
+    private static final Path REGISTRY_BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Map<String, String> properties;
     private final DataDirLock lock;
     private final EmbeddedPostgres postgres;
+    private final EmbeddedRegistry registry;
 
-    private EmbeddedDefaults(Map<String, String> properties, DataDirLock lock, EmbeddedPostgres postgres) {
+    private EmbeddedDefaults(Map<String, String> properties, DataDirLock lock, EmbeddedPostgres postgres, EmbeddedRegistry registry) {
         this.properties = Map.copyOf(properties);
         this.lock = lock;
         this.postgres = postgres;
+        this.registry = registry;
     }
 
+    /** The defaults for a platform on the configured HTTP port ({@code quarkus.http.port}, 8080 if unset). */
     public static EmbeddedDefaults start(Path dataDir) throws IOException {
+        return start(dataDir, configured("quarkus.http.port").map(Integer::parseInt).orElse(DEFAULT_HTTP_PORT));
+    }
+
+    /** @param httpPort where the platform will listen: the embedded registry sends clients there for tokens */
+    public static EmbeddedDefaults start(Path dataDir, int httpPort) throws IOException {
         Path absolute = Files.createDirectories(dataDir).toAbsolutePath().normalize();
         Map<String, String> properties = new HashMap<>();
         properties.put("berth.data-dir", absolute.toString());
@@ -64,7 +76,31 @@ public final class EmbeddedDefaults implements AutoCloseable {
             properties.put("quarkus.oidc.console.tenant-enabled", "false");
             properties.put("quarkus.http.auth.permission.console.enabled", "false");
         }
-        return new EmbeddedDefaults(properties, lock, postgres);
+        EmbeddedRegistry registry = null;
+        if (configured("berth.registry.host").isEmpty()) {
+            try {
+                registry = startRegistry(absolute, httpPort);
+            } catch (IOException | RuntimeException e) {
+                if (postgres != null) {
+                    postgres.close();
+                }
+                lock.close();
+                throw e;
+            }
+            properties.put("berth.registry.host", registry.host());
+            properties.put("berth.registry.plain-http", "true");
+        }
+        return new EmbeddedDefaults(properties, lock, postgres, registry);
+    }
+
+    private static EmbeddedRegistry startRegistry(Path dataDir, int httpPort) throws IOException {
+        String service = configured("berth.registry.service").orElse("berth-registry");
+        String issuer = configured("berth.registry.token-issuer").orElse("berth");
+        Path keyDir = configured("berth.registry.token-key-dir").map(Path::of).orElse(dataDir.resolve("keys"));
+        RegistryTokenKey key = RegistryTokenKey.loadOrCreate(keyDir, issuer);
+        LOG.infof("starting the embedded registry under %s", dataDir.resolve("registry"));
+        return EmbeddedRegistry.start(REGISTRY_BINARY, dataDir, new EmbeddedRegistry.TokenAuth(
+                "http://127.0.0.1:" + httpPort + "/api/v1/registry/token", service, issuer, key.certificateFile()));
     }
 
     private static Optional<String> configured(String property) {
@@ -81,6 +117,9 @@ public final class EmbeddedDefaults implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            if (registry != null) {
+                registry.close();
+            }
             if (postgres != null) {
                 postgres.close();
             }

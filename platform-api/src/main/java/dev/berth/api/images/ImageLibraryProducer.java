@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -20,8 +21,10 @@ public class ImageLibraryProducer {
     ImageLibrary library(BerthConfig config) {
         BerthConfig.Images images = config.images();
         try {
+            Set<String> plainHttp = new HashSet<>(images.insecureRegistries().orElse(List.of()));
+            config.registry().host().filter(host -> config.registry().plainHttp()).ifPresent(plainHttp::add);
             return ImageLibrary.open(new ImageLibrary.Settings(config.dataDir().resolve("images"), images.skopeo(),
-                    Set.copyOf(images.insecureRegistries().orElse(List.of())), images.maxImageBytes(), images.pullTimeout(),
+                    Set.copyOf(plainHttp), images.maxImageBytes(), images.pullTimeout(),
                     images.authFile()), new DirectoryImageStore(config.engine().imagesDir()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the image store under " + config.dataDir()

@@ -3,6 +3,7 @@ package dev.berth.api.jobs;
 import dev.berth.api.images.ImageCatalog;
 import dev.berth.api.inputs.JobDataAdmission;
 import dev.berth.api.inputs.JobPayloads;
+import dev.berth.api.images.registry.TenantImages;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobLifecycle;
 import dev.berth.api.lifecycle.JobState;
@@ -46,6 +47,8 @@ public class JobService {
     ServiceIdentity service;
     @Inject
     ImageCatalog images;
+    @Inject
+    TenantImages tenantImages;
     @Inject
     TenantPolicies policies;
     @Inject
@@ -105,14 +108,16 @@ public class JobService {
     private ExecutionPlan admit(String tenantId, JobRequest request, TenantPolicy policy) {
         Tenant tenant = tenants.findOrRegister(tenantId);
         AdmissionContext context = new AdmissionContext(tenantId, tenants.rangeOf(tenant), service, policy, policies.quotaOf(tenantId));
-        Admission result = admission.admit(request, context);
+        // A tenant's own image is admitted under its full name, so allow-lists see the registry and namespace.
+        Optional<TenantImages.Resolved> pushed = request.image() == null ? Optional.empty() : tenantImages.resolve(tenantId, request.image());
+        Admission result = admission.admit(pushed.map(image -> request.withImage(image.reference())).orElse(request), context);
         if (result instanceof Admission.Refused refused) {
             throw refusals.policy(refused.violations());
         }
         ExecutionPlan plan = ((Admission.Admitted) result).plan();
-        String digest = images.pin(plan.image()).orElseThrow(() -> refusals.policy(List.of(new Violation("image.available", "image",
-                "image " + plan.image() + " is not in the platform's image catalog; use one GET /api/v1/admin/images lists,"
-                        + " or ask a platform admin to pull or import it"))));
+        String digest = pushed.map(TenantImages.Resolved::digest).or(() -> images.pin(plan.image())).orElseThrow(() -> refusals.policy(List.of(new Violation("image.available", "image",
+                "image " + plan.image() + " is neither in the platform's image catalog nor in your namespace of its registry; use one"
+                        + " GET /api/v1/admin/images lists, push it to <registry>/<tenant>/<name>:<tag>, or ask a platform admin to pull it"))));
         ImageReference named = ImageReference.parse(plan.image()).orElseThrow();
         return dataAdmission.resolve(tenantId, plan.withImage(named.repository() + (named.tag() == null ? "" : ":" + named.tag()) + "@" + digest));
     }

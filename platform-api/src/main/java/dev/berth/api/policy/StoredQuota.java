@@ -33,6 +33,9 @@ public class StoredQuota {
     @Column(name = "jobs_per_hour", nullable = false)
     public int jobsPerHour;
 
+    @Column(name = "registry_bytes", nullable = false)
+    public long registryBytes;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
@@ -40,7 +43,7 @@ public class StoredQuota {
     public String updatedBy;
 
     TenantQuota toQuota() {
-        return new TenantQuota(concurrentJobs, cpuMillis, memoryMiB, pids, logBytes, jobsPerHour);
+        return new TenantQuota(concurrentJobs, cpuMillis, memoryMiB, pids, logBytes, jobsPerHour, registryBytes);
     }
 
     void set(TenantQuota quota) {
@@ -50,5 +53,6 @@ public class StoredQuota {
         pids = quota.pids();
         logBytes = quota.logBytes();
         jobsPerHour = quota.jobsPerHour();
+        registryBytes = quota.registryBytes();
     }
 }

@@ -20,6 +20,8 @@ public enum ProblemType {
     INVALID_STREAM("invalid-stream", 400, "Unknown log stream", "a log stream other than stdout or stderr"),
     INVALID_IDEMPOTENCY_KEY("invalid-idempotency-key", 400, "Invalid Idempotency-Key", "an Idempotency-Key header that is empty or too long"),
     UNAUTHENTICATED("unauthenticated", 401, "Authentication required", "no bearer token, or one that does not verify"),
+    REGISTRY_QUOTA_EXCEEDED("registry-quota-exceeded", 401, "Registry quota exceeded", "a registry push token refused because the"
+            + " tenant's images fill its registryBytes quota (401: registry clients print a token refusal's reason only for that status)"),
     FORBIDDEN("forbidden", 403, "Forbidden", "the roles or the token's organizations do not allow the route"),
     NOT_FOUND("not-found", 404, "Not found", "no such object; another tenant's object answers the same"),
     UNKNOWN_USER("unknown-user", 404, "Unknown user", "no such user in the identity provider's realm"),
@@ -51,6 +53,7 @@ public enum ProblemType {
     IDENTITY_PROVIDER_FAILED("identity-provider-failed", 502, "Identity provider failed", "Keycloak answered an error"),
     PROVISIONING_FAILED("provisioning-failed", 503, "Provisioning failed", "the identity provider could not be reached; nothing was kept"),
     ID_RANGES_EXHAUSTED("id-ranges-exhausted", 503, "No free host ID range", "every subordinate ID range of the host is taken"),
+    REGISTRY_UNAVAILABLE("registry-unavailable", 503, "Registry unavailable", "the platform's image registry could not be reached or refused the platform"),
     NO_IMAGE_STORE("no-image-store", 503, "This replica keeps no images", "an import sent to an API-only replica"),
     HOST_UNPREPARED("host-unprepared", 503, "Host not prepared", "the engine host is not ready; the detail names the fix");
 

@@ -1,7 +1,9 @@
 package dev.berth.api.usage;
 
+import dev.berth.api.images.registry.RegistryUsage;
 import dev.berth.api.lifecycle.JobState;
 import dev.berth.api.policy.TenantPolicies;
+import dev.berth.api.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -9,15 +11,20 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** What a tenant uses of its quota right now, read the way the dispatcher counts it. */
 @ApplicationScoped
 public class TenantUsage {
 
+    private static final Logger LOG = Logger.getLogger(TenantUsage.class);
+
     @Inject
     EntityManager em;
     @Inject
     TenantPolicies policies;
+    @Inject
+    RegistryUsage registry;
 
     @Transactional
     public QuotaView of(String tenant) {
@@ -36,8 +43,20 @@ public class TenantUsage {
                 : new QuotaView.Consumed(((Number) totals.getFirst()[0]).longValue(), ((Number) totals.getFirst()[1]).doubleValue(),
                         ((Number) totals.getFirst()[2]).doubleValue(), ((Number) totals.getFirst()[3]).longValue());
         return new QuotaView(tenant, policies.quotaOf(tenant),
-                new QuotaView.InUse(number(active[0]), number(active[1]), number(active[2]), number(active[3]), logBytes, lastHour),
+                new QuotaView.InUse(number(active[0]), number(active[1]), number(active[2]), number(active[3]), logBytes, lastHour, registryBytes(tenant)),
                 queued, consumed);
+    }
+
+    private Long registryBytes(String tenant) {
+        if (!registry.available()) {
+            return null;
+        }
+        try {
+            return registry.bytes(tenant);
+        } catch (ProblemException e) {
+            LOG.warnf("cannot count tenant %s's registry storage: %s", tenant, e.getMessage());
+            return null;
+        }
     }
 
     private long count(String sql, String tenant) {

@@ -93,7 +93,7 @@ class ConsoleBrowserTest {
             // Quota: a malformed value and a negative one are refused next to their fields and change nothing.
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(TENANT).setExact(true)).first().click();
             assertThat(page).hasTitle("Tenant " + TENANT + " · Berth console");
-            int storedMemory = apiQuota().get("memoryMiB");
+            long storedMemory = apiQuota().get("memoryMiB");
             page.getByLabel("Memory (MiB)").fill("lots");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save quota")).click();
             assertThat(page.locator("#quota-memoryMiB-error")).containsText("enter a whole number");
@@ -108,7 +108,7 @@ class ConsoleBrowserTest {
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save quota")).click();
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the quota");
             assertThat(page.getByLabel("Memory (MiB)")).hasValue("128");
-            assertThat(apiQuota().get("memoryMiB")).isEqualTo(128);
+            assertThat(apiQuota().get("memoryMiB")).isEqualTo(128L);
 
             // The preview decides the sample job (256 MiB) under the edited policy and the new quota: refused.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview sample job")).click();
@@ -221,7 +221,7 @@ class ConsoleBrowserTest {
             logIn(page, token("ada", List.of(), "platform-admin"));
             given().auth().oauth2(token("ada", List.of(), "platform-admin")).contentType(ContentType.JSON)
                     .body(Map.of("id", "console-csrf")).post("/api/v1/admin/tenants").then().statusCode(201);
-            int before = quotaOf("console-csrf").get("jobsPerHour");
+            long before = quotaOf("console-csrf").get("jobsPerHour");
             Map<String, String> fields = Map.of("concurrentJobs", "1", "cpuMillis", "1000", "memoryMiB", "64", "pids", "64",
                     "logBytes", "1024", "jobsPerHour", String.valueOf(before + 1));
             FormData forged = FormData.create();
@@ -531,13 +531,14 @@ class ConsoleBrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
     }
 
-    private Map<String, Integer> apiQuota() {
+    private Map<String, Long> apiQuota() {
         return quotaOf(TENANT);
     }
 
-    private Map<String, Integer> quotaOf(String tenant) {
+    /** As longs: byte quotas (registryBytes) pass the int range. */
+    private Map<String, Long> quotaOf(String tenant) {
         return given().auth().oauth2(token("ada", List.of(), "platform-admin")).get("/api/v1/admin/tenants/" + tenant + "/quota")
-                .then().statusCode(200).extract().jsonPath().getMap("", String.class, Integer.class);
+                .then().statusCode(200).extract().jsonPath().getMap("", String.class, Long.class);
     }
 
     private String token(String user, List<String> organizations, String... roles) {

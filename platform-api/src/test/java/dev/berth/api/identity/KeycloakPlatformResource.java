@@ -1,5 +1,6 @@
 package dev.berth.api.identity;
 
+import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.embedded.EmbeddedDefaults;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -31,13 +32,15 @@ public class KeycloakPlatformResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         KeycloakServer keycloak = KeycloakServer.shared();
+        int port = EmbeddedPlatformResource.freePort();
         try {
             dataDir = Files.createTempDirectory("berth-test-data");
-            defaults = EmbeddedDefaults.start(dataDir);
+            defaults = EmbeddedDefaults.start(dataDir, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, String> properties = new HashMap<>(defaults.properties());
+        properties.put("quarkus.http.test-port", String.valueOf(port));
         if (keycloakIssuer) {
             properties.keySet().removeIf(key -> key.startsWith("quarkus.oidc.") || key.startsWith("quarkus.http.auth."));
             properties.put("quarkus.oidc.auth-server-url", keycloak.realmUrl());

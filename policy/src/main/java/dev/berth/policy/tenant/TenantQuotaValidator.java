@@ -22,6 +22,7 @@ public final class TenantQuotaValidator {
         check(violations, "pids", quota.pids());
         check(violations, "logBytes", quota.logBytes());
         check(violations, "jobsPerHour", quota.jobsPerHour());
+        check(violations, "registryBytes", quota.registryBytes());
         return List.copyOf(violations);
     }
 
