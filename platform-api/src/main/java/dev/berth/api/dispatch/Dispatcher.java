@@ -65,6 +65,7 @@ public class Dispatcher {
     JobPayloads payloads;
     @Inject
     JobArtifacts artifacts;
+    @Inject
     RegistryFetch registryFetch;
 
     /** A job this replica runs: what it holds of the host, and when its end is recorded and its container removed. */
