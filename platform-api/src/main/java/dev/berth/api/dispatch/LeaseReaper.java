@@ -8,6 +8,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ public class LeaseReaper {
     private ScheduledExecutorService timer;
 
     /** After the dispatcher's start, which ends this replica's own orphans first as PlatformRestart. */
-    void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 900) StartupEvent event) {
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) StartupEvent event) {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("berth-lease-reaper").factory());
         long every = config.lease().reapInterval().toMillis();
         timer.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.MILLISECONDS);

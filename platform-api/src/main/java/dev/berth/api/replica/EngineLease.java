@@ -2,9 +2,13 @@ package dev.berth.api.replica;
 
 import dev.berth.api.config.BerthConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -82,7 +86,7 @@ public class EngineLease {
      */
     public synchronized void release() {
         released = true;
-        if (renewer != null) {
+        if (renewer != null && !renewer.isShutdown()) {
             renewer.shutdownNow();
         }
         long released = epoch;
@@ -95,6 +99,11 @@ public class EngineLease {
                 .setParameter("epoch", released)
                 .executeUpdate());
         LOG.infof("replica %s released engine lease epoch %d", replica.get(), released);
+    }
+
+    /** After the dispatcher's drain, which releases the lease itself once its jobs are handed back. */
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) ShutdownEvent event) {
+        release();
     }
 
     private synchronized void renew() {

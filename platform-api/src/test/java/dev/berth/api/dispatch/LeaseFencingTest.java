@@ -55,17 +55,21 @@ class LeaseFencingTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("berth.dispatch.max-concurrent", "0", "berth.engine.runtime", "/nonexistent/crun",
                     "berth.lease.reap-interval", "1h", "berth.lease.renew-interval", "200ms", "berth.lease.duration", "2s",
-                    "berth.dispatch.retry-backoff", "0s");
+                    "berth.dispatch.retry-backoff", "100ms");
         }
     }
 
     /** Hears this replica's lease losses, as the dispatcher does. */
     @ApplicationScoped
     static class Losses {
-        final List<Long> epochs = new CopyOnWriteArrayList<>();
+        private final List<Long> epochs = new CopyOnWriteArrayList<>();
 
         void lost(@Observes LeaseLost loss) {
             epochs.add(loss.epoch());
+        }
+
+        boolean heard(long epoch) {
+            return epochs.contains(epoch);
         }
     }
 
@@ -88,7 +92,7 @@ class LeaseFencingTest {
     EntityManager em;
 
     @Test
-    void aLostAttemptIsEndedOnceAsNodeLostRetriedAndNeverOverwrittenByItsReplica() {
+    void aLostAttemptIsEndedOnceAsNodeLostRetriedAndNeverOverwrittenByItsReplica() throws Exception {
         String tenant = "fenced";
         String token = EmbeddedPlatformResource.token(dataDir, "fran", List.of(tenant), "tenant-member");
         UUID id = submit(token, 1);
@@ -194,7 +198,7 @@ class LeaseFencingTest {
         assertThat(lease.epoch()).isEqualTo(first);
         expire(first);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!losses.epochs.contains(first) || lease.epoch() == EngineLease.NONE) {
+        while (!losses.heard(first) || lease.epoch() == EngineLease.NONE) {
             assertThat(Instant.now()).as("the renewal notices the expiry").isBefore(deadline);
             Thread.sleep(50);
         }
@@ -224,11 +228,16 @@ class LeaseFencingTest {
                 .setParameter("epoch", epoch).executeUpdate());
     }
 
-    /** Claims the queued job (the oldest that fits is the only one of its tenant waiting) under the epoch. */
-    private Job claim(UUID id, long epoch) {
-        Job job = lifecycle.claimNext(100_000, 1_000_000, epoch).orElseThrow();
-        assertThat(job.id).isEqualTo(id);
-        return job;
+    /** Claims the queued job (the only one waiting) under the epoch, once its retry backoff has passed. */
+    private Job claim(UUID id, long epoch) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        Optional<Job> job;
+        while ((job = lifecycle.claimNext(100_000, 1_000_000, epoch)).isEmpty()) {
+            assertThat(Instant.now()).as("job %s claimable", id).isBefore(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(job.get().id).isEqualTo(id);
+        return job.get();
     }
 
     private static JsonPath view(String token, UUID id) {
