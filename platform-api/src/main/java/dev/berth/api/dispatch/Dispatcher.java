@@ -120,6 +120,10 @@ public class Dispatcher {
             LOG.warnf("%d job(s) were running when the platform last stopped; their attempts ended with reason PlatformRestart "
                     + "(retried when retries are left)", orphans);
         }
+        int adopted = shipper.adoptLeftovers();
+        if (adopted > 0) {
+            LOG.infof("stored the output of %d attempt(s) a previous run of this replica staged and had not shipped", adopted);
+        }
         capacity = HostCapacity.of(config.dispatch());
         LOG.infof("dispatching up to %d jobs within %d CPU millis and %d MiB on this replica",
                 config.dispatch().maxConcurrent(), capacity.cpuMillis(), capacity.memoryMiB());

@@ -88,6 +88,25 @@ public class JobLogs {
         return stored;
     }
 
+    /**
+     * Stores what a replica's previous run staged and never shipped (it crashed, or the output is
+     * older than the shared store), once the attempt is over: nothing races with it then.
+     *
+     * @return whether the bytes were stored
+     */
+    @Transactional
+    public boolean appendLeftover(UUID jobId, int attempt, String stream, long at, byte[] data) {
+        return em.createNativeQuery("INSERT INTO job_log_chunks (job_id, attempt, stream, at, data) "
+                        + "SELECT :id, :attempt, :stream, :at, :data FROM jobs j WHERE j.id = :id AND (j.attempts > :attempt "
+                        + "OR (j.attempts = :attempt AND j.state NOT IN (" + JobState.sql(JobState.ACTIVE) + "))) ON CONFLICT DO NOTHING")
+                .setParameter("id", jobId)
+                .setParameter("attempt", attempt)
+                .setParameter("stream", stream(stream))
+                .setParameter("at", at)
+                .setParameter("data", data)
+                .executeUpdate() == 1;
+    }
+
     /** Up to {@code max} bytes of the stream from byte offset {@code from}; none past its end. */
     public byte[] read(UUID jobId, int attempt, String stream, long from, int max) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -120,17 +139,11 @@ public class JobLogs {
     }
 
     /** Bytes stored of one stream of one attempt. */
+    @Transactional
     public long size(UUID jobId, int attempt, String stream) {
         return ((Number) em.createNativeQuery("SELECT COALESCE(sum(length(data)), 0) FROM job_log_chunks WHERE job_id = :id AND attempt = :attempt "
                         + "AND stream = :stream")
                 .setParameter("id", jobId).setParameter("attempt", attempt).setParameter("stream", stream(stream))
-                .getSingleResult()).longValue();
-    }
-
-    /** Bytes one attempt's output takes, both streams. */
-    public long bytes(UUID jobId, int attempt) {
-        return ((Number) em.createNativeQuery("SELECT COALESCE(sum(length(data)), 0) FROM job_log_chunks WHERE job_id = :id AND attempt = :attempt")
-                .setParameter("id", jobId).setParameter("attempt", attempt)
                 .getSingleResult()).longValue();
     }
 
@@ -165,7 +178,12 @@ public class JobLogs {
         }
     }
 
+    /** Where the engine stages output on this replica's disk. */
+    public Path stagingRoot() {
+        return config.dataDir().resolve("logs");
+    }
+
     private Path jobDirectory(UUID jobId) {
-        return config.dataDir().resolve("logs").resolve(jobId.toString());
+        return stagingRoot().resolve(jobId.toString());
     }
 }

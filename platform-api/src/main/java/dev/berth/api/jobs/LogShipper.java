@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,6 +85,46 @@ public class LogShipper {
             }
         } finally {
             shipments.remove(job);
+        }
+    }
+
+    /**
+     * Stores what this replica's previous run staged and never shipped (it was killed while jobs
+     * ran, or ran before logs were shared), then removes it from the disk. Runs at start, after
+     * the attempts of the previous run were ended, before anything new is staged.
+     *
+     * @return how many attempts' output was taken in
+     */
+    public int adoptLeftovers() throws IOException {
+        Path root = logs.stagingRoot();
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int adopted = 0;
+        try (Stream<Path> jobs = Files.list(root)) {
+            for (Path jobDir : jobs.toList()) {
+                UUID job = UUID.fromString(jobDir.getFileName().toString());
+                try (Stream<Path> attempts = Files.list(jobDir)) {
+                    for (Path attemptDir : attempts.toList()) {
+                        int attempt = Integer.parseInt(attemptDir.getFileName().toString());
+                        adoptLeftover(job, attempt);
+                        logs.deleteStaged(job, attempt);
+                        adopted++;
+                    }
+                }
+            }
+        }
+        return adopted;
+    }
+
+    private void adoptLeftover(UUID job, int attempt) throws IOException {
+        for (String stream : STREAMS) {
+            Path file = logs.directory(job, attempt).resolve(stream + ".log");
+            long at = logs.size(job, attempt, stream);
+            byte[] chunk;
+            while ((chunk = read(file, at)).length > 0 && logs.appendLeftover(job, attempt, stream, at, chunk)) {
+                at += chunk.length;
+            }
         }
     }
 
