@@ -126,14 +126,36 @@ class EnginePoolIT {
         System.out.printf("engine pool: SIGKILL of %s to the retry's start on %s took %d ms (lease 10s, reap every 2s, backoff 2s)%n",
                 firstRunner, secondRunner, failOver.toMillis());
 
-        // A 10 MiB flood: what shared logs cost in time and database growth, beside the same flood to /dev/null.
-        long tableBefore = logTableBytes();
-        Duration quiet = timed(api, "yes x | head -c " + FLOOD_BYTES + " > /dev/null");
-        Duration flood = timed(api, "yes x | head -c " + FLOOD_BYTES);
-        long growth = logTableBytes() - tableBefore;
-        System.out.printf("engine pool: a %d MiB flood took %d ms with shared logs against %d ms to /dev/null (ratio %.2f); "
-                        + "job_log_chunks grew by %d bytes (%.2f per byte of output)%n", FLOOD_BYTES >> 20, flood.toMillis(), quiet.toMillis(),
-                (double) flood.toMillis() / quiet.toMillis(), growth, (double) growth / FLOOD_BYTES);
+        // An engine replica hangs past its lease while its job finishes, then wakes: the result it holds is stale and refused.
+        String paused = submit(api, "echo begin; sleep 4; echo end", 1);
+        String pausedRunner = await(api, paused, "RUNNING", Duration.ofMinutes(2)).path("history").get(0).path("runner").asText();
+        PlatformProcess hung = engines.get(pausedRunner);
+        hung.pause();
+        JsonNode takenOver;
+        try {
+            takenOver = awaitAttempt(api, paused, 2, Duration.ofMinutes(2));
+        } finally {
+            hung.resume();
+        }
+        assertThat(takenOver.path("history").get(0).path("reason").asText()).isEqualTo("NodeLost");
+        JsonNode pausedDone = await(api, paused, "SUCCEEDED", Duration.ofMinutes(2));
+        Instant wake = Instant.now();
+        while (!hung.tail().contains("was not recorded")) {
+            assertThat(Instant.now()).as("the woken replica tries to record its stale end:\n%s", hung.tail())
+                    .isBefore(wake.plus(Duration.ofSeconds(60)));
+            Thread.sleep(200);
+        }
+        assertThat(hung.tail()).contains("expired (last renewal more than");
+        JsonNode afterWake = view(api, paused);
+        assertThat(afterWake.path("history")).hasSize(2);
+        assertThat(afterWake.path("history").get(0).path("reason").asText()).as("the stale success did not overwrite the loss").isEqualTo("NodeLost");
+        assertThat(afterWake.path("finishedAt")).isEqualTo(pausedDone.path("finishedAt"));
+        assertThat(logs(api, paused, "&attempt=2")).isEqualTo("begin\nend\n");
+
+        // A 10 MiB flood: what shared logs cost in time and database growth, beside the same flood to /dev/null;
+        // text (which PostgreSQL compresses) and random bytes (which it cannot).
+        flood(api, "text", "yes x");
+        flood(api, "random bytes", "cat /dev/urandom");
 
         // Drain: the replica told to stop lets a short job finish and hands back the one it cannot finish in its grace.
         String longJob = submit(api, "echo long; sleep 600", 0);
@@ -199,12 +221,24 @@ class EnginePoolIT {
         assertThat(answer.statusCode()).as(answer.body()).isIn(200, 202);
     }
 
-    /** Submit to SUCCEEDED. */
-    private Duration timed(PlatformProcess platform, String script) throws Exception {
+    /** Submit to SUCCEEDED of a job writing 10 MiB of the source to stdout, and of the same job writing it to /dev/null. */
+    private void flood(PlatformProcess api, String kind, String source) throws Exception {
+        long tableBefore = logTableBytes();
         Instant start = Instant.now();
-        String id = submit(platform, script, 0);
-        await(platform, id, "SUCCEEDED", Duration.ofMinutes(3));
-        return Duration.between(start, Instant.now());
+        String quietId = submit(api, source + " | head -c " + FLOOD_BYTES + " > /dev/null", 0);
+        await(api, quietId, "SUCCEEDED", Duration.ofMinutes(3));
+        Duration quiet = Duration.between(start, Instant.now());
+        start = Instant.now();
+        String floodId = submit(api, source + " | head -c " + FLOOD_BYTES, 0);
+        await(api, floodId, "SUCCEEDED", Duration.ofMinutes(3));
+        Duration flood = Duration.between(start, Instant.now());
+        long growth = logTableBytes() - tableBefore;
+        HttpResponse<byte[]> stored = http.send(HttpRequest.newBuilder(api.uri("/api/v1/jobs/" + floodId + "/logs"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(stored.body().length).as("the whole flood, served by the API-only replica").isEqualTo(FLOOD_BYTES);
+        System.out.printf("engine pool: a %d MiB flood of %s took %d ms from submit to SUCCEEDED with shared logs against %d ms to /dev/null "
+                        + "(ratio %.2f); job_log_chunks grew by %d bytes (%.2f per byte of output)%n", FLOOD_BYTES >> 20, kind, flood.toMillis(),
+                quiet.toMillis(), (double) flood.toMillis() / quiet.toMillis(), growth, (double) growth / FLOOD_BYTES);
     }
 
     private JsonNode view(PlatformProcess platform, String id) throws Exception {
