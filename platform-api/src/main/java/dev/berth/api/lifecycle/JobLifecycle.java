@@ -157,13 +157,14 @@ public class JobLifecycle {
      */
     @Transactional
     public boolean started(UUID id, int attempt, long epoch, JobStart start) {
-        if (!store.fenceHolds(store.lock(id), attempt, epoch)) {
+        Job job = store.lock(id);
+        if (!store.fenceHolds(job, attempt, epoch)) {
             return false;
         }
         boolean running = store.markRunning(id, start.startedAt(), json.write(start.security()), start.imageDigest());
         store.attemptStarted(id, attempt, start.startedAt());
         if (running) {
-            Job job = store.find(id);
+            store.reload(job);
             announcements.changed(job, JobState.RUNNING);
             audit.record(JobAudit.started(job));
             attemptsStarted.fire(new AttemptStarted(id, job.tenant, attempt, start.startedAt()));
