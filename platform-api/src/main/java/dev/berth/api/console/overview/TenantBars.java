@@ -40,7 +40,20 @@ public record TenantBars(String tenant, long queued, List<Bar> bars) {
         }
 
         private String amount(long value) {
-            return unit.equals(BYTES) ? String.format(Locale.ROOT, "%.1f MiB", value / (1024.0 * 1024.0)) : value + " " + unit;
+            if (!unit.equals(BYTES)) {
+                return value + " " + unit;
+            }
+            if (value < 1024) {
+                return value + " bytes";
+            }
+            String[] units = {"KiB", "MiB", "GiB", "TiB"};
+            double scaled = value / 1024.0;
+            int step = 0;
+            while (scaled >= 1024 && step < units.length - 1) {
+                scaled /= 1024;
+                step++;
+            }
+            return String.format(Locale.ROOT, "%.1f %s", scaled, units[step]);
         }
     }
 
