@@ -288,7 +288,7 @@ class ConsoleBrowserTest {
             assertCharts(page, 48, List.of(3, 2, 1, 0));
             // What the tenant stores beside what its jobs hold: the failed job's 18-byte report counts as artifact storage.
             assertThat(page.locator("dl.usage")).containsText("Registry storage");
-            assertThat(page.locator("dd", new Locator.LocatorOptions().setHas(page.locator("meter[aria-labelledby$='-artifacts']"))))
+            assertThat(page.locator("dd", new Page.LocatorOptions().setHas(page.locator("meter[aria-labelledby$='-artifacts']"))))
                     .containsText("18 bytes of 1.0 GiB");
             assertReadable(page, "/console/my at 1280 px");
             shoot(page, "12-my-usage-hours");
