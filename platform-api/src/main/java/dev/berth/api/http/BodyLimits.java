@@ -34,7 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class BodyLimits {
 
     /** The POST routes whose bodies are streamed to storage under caps of their own. */
-    static final Set<String> STREAMED = Set.of(InputResource.PATH, ImageAdminResource.IMPORT_PATH);
+    private static final Set<String> STREAMED = Set.of(InputResource.PATH, ImageAdminResource.IMPORT_PATH);
 
     @Inject
     BerthConfig config;
