@@ -63,10 +63,10 @@ public class CachingBearerIdentityProvider implements IdentityProvider<TokenAuth
         return TokenAuthenticationRequest.class;
     }
 
-    /** Ahead of Quarkus OIDC's provider (priority 0), which answers whatever this one leaves. */
+    /** Ahead of Quarkus OIDC's provider, which keeps the default priority and answers whatever this one leaves. */
     @Override
     public int priority() {
-        return 500;
+        return IdentityProvider.super.priority() + 1;
     }
 
     @Override
