@@ -1,12 +1,15 @@
 package dev.berth.api.console.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsolePages;
 import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.readable.ReadableDocument;
 import dev.berth.api.jobs.JobService;
 import dev.berth.api.jobs.JobView;
+import dev.berth.api.json.JsonColumns;
+import dev.berth.api.json.StoredJson;
 import dev.berth.api.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +33,8 @@ public class JobPages {
     JobService jobs;
     @Inject
     LogTail tail;
+    @Inject
+    JsonColumns json;
 
     public Response page(String tenant, String id, String base, boolean admin) {
         JobView job;
@@ -39,11 +44,15 @@ public class JobPages {
             throw new ConsoleNotFound("Job " + id + " of tenant " + tenant);
         }
         List<ConsoleTemplates.Rule> decisions = new ArrayList<>();
-        for (JsonNode decision : job.decisions()) {
+        for (JsonNode decision : tree(job.decisions())) {
             decisions.add(new ConsoleTemplates.Rule(decision.path("rule").asText(), null, decision.path("detail").asText()));
         }
-        return ConsolePages.html(200, ConsoleTemplates.job(job, ReadableDocument.of(job.effectiveSecurity()), decisions,
+        return ConsolePages.html(200, ConsoleTemplates.job(job, ReadableDocument.of(tree(job.effectiveSecurity())), decisions,
                 Math.max(job.attempts(), 1), LogTail.TAIL_BYTES / 1024, base, admin));
+    }
+
+    private JsonNode tree(StoredJson document) {
+        return document == null ? MissingNode.getInstance() : json.tree(document.text());
     }
 
     /** The output fragment the job page polls; answers {@link #STOP_POLLING} once the job is final. */
