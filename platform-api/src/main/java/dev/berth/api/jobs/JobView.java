@@ -7,7 +7,9 @@ import dev.berth.api.lifecycle.JobReason;
 import dev.berth.api.lifecycle.JobState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A job as the API shows it to its tenant. {@code retryAt} is set while a failed attempt waits
@@ -31,9 +33,9 @@ public record JobView(
         JsonNode labels,
         ImageView image,
         UsageView usage,
-        StoredJson effectiveSecurity,
-        StoredJson decisions,
-        @JsonInclude(JsonInclude.Include.NON_NULL) StoredJson data,
+        @Schema(implementation = Map.class) StoredJson effectiveSecurity,
+        @Schema(implementation = Object[].class) StoredJson decisions,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(implementation = Map.class) StoredJson data,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> history) {
 
     public record ImageView(String reference, String digest) {
