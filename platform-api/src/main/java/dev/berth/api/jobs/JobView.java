@@ -2,15 +2,19 @@ package dev.berth.api.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.json.StoredJson;
 import dev.berth.api.lifecycle.JobReason;
 import dev.berth.api.lifecycle.JobState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A job as the API shows it to its tenant. {@code retryAt} is set while a failed attempt waits
- * for the next; {@code history} (every attempt) is shown for a single job, not in lists.
+ * for the next; {@code history} (every attempt) is shown for a single job, not in lists. The
+ * documents the platform stored (effective security, decisions, data) are passed on as stored.
  */
 public record JobView(
         UUID id,
@@ -29,9 +33,9 @@ public record JobView(
         JsonNode labels,
         ImageView image,
         UsageView usage,
-        JsonNode effectiveSecurity,
-        JsonNode decisions,
-        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode data,
+        @Schema(implementation = Map.class) StoredJson effectiveSecurity,
+        @Schema(implementation = Object[].class) StoredJson decisions,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(implementation = Map.class) StoredJson data,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> history) {
 
     public record ImageView(String reference, String digest) {

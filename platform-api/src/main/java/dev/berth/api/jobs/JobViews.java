@@ -1,6 +1,7 @@
 package dev.berth.api.jobs;
 
 import dev.berth.api.json.JsonColumns;
+import dev.berth.api.json.StoredJson;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,6 @@ public class JobViews {
                 job.state == JobState.QUEUED ? job.notBefore : null, job.cancelRequestedAt, json.tree(job.labels),
                 new JobView.ImageView(job.image, job.imageDigest),
                 new JobView.UsageView(job.cpuSeconds, job.peakMemoryBytes, job.wallSeconds),
-                job.securityJson == null ? null : json.tree(job.securityJson),
-                job.decisions == null ? null : json.tree(job.decisions), job.dataJson == null ? null : json.tree(job.dataJson), history);
+                StoredJson.of(job.securityJson), StoredJson.of(job.decisions), StoredJson.of(job.dataJson), history);
     }
 }

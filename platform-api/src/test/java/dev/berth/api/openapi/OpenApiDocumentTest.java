@@ -107,6 +107,19 @@ class OpenApiDocumentTest {
         assertThat(document.path("paths").path("/api/v1/jobs").path("post").path("requestBody").isMissingNode()).isFalse();
     }
 
+    @Test
+    void aJobsStoredDocumentsKeepTheirJsonTypesInTheContract() {
+        JsonNode job = document.at("/components/schemas/JobView/properties");
+        for (Map.Entry<String, String> expected : Map.of("effectiveSecurity", "object", "decisions", "array", "data", "object").entrySet()) {
+            String name = expected.getKey();
+            JsonNode property = job.path(name);
+            String ref = property.path("$ref").asText();
+            JsonNode schema = ref.isEmpty() ? property : document.at(ref.substring(1));
+            assertThat(property.path("type").asText(schema.path("type").asText())).as("%s in %s", name, property).isEqualTo(expected.getValue());
+            assertThat(schema.path("properties").has("text")).as("%s shows no internals of its Java type", name).isFalse();
+        }
+    }
+
     /** Path -> HTTP methods of every JAX-RS resource method outside the console. */
     private static Map<String, List<String>> declaredRoutes() {
         Map<String, List<String>> routes = new TreeMap<>();

@@ -1,6 +1,7 @@
 package dev.berth.api.console.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.berth.api.artifacts.ArtifactService;
 import dev.berth.api.console.ConsoleNotFound;
 import dev.berth.api.console.ConsolePages;
@@ -8,6 +9,8 @@ import dev.berth.api.console.ConsoleTemplates;
 import dev.berth.api.console.readable.ReadableDocument;
 import dev.berth.api.jobs.JobService;
 import dev.berth.api.jobs.JobView;
+import dev.berth.api.json.JsonColumns;
+import dev.berth.api.json.StoredJson;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.problems.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +39,8 @@ public class JobPages {
     @Inject
     LogTail tail;
     @Inject
+    JsonColumns json;
+    @Inject
     ArtifactService artifacts;
 
     public Response page(String tenant, String id, String base, boolean admin) {
@@ -48,10 +53,10 @@ public class JobPages {
             throw new ConsoleNotFound("Job " + id + " of tenant " + tenant);
         }
         List<ConsoleTemplates.Rule> decisions = new ArrayList<>();
-        for (JsonNode decision : job.decisions()) {
+        for (JsonNode decision : tree(job.decisions())) {
             decisions.add(new ConsoleTemplates.Rule(decision.path("rule").asText(), null, decision.path("detail").asText()));
         }
-        return ConsolePages.html(200, ConsoleTemplates.job(job, ReadableDocument.of(job.effectiveSecurity()), decisions,
+        return ConsolePages.html(200, ConsoleTemplates.job(job, ReadableDocument.of(tree(job.effectiveSecurity())), decisions,
                 Math.max(job.attempts(), 1), LogTail.TAIL_BYTES / 1024, base, admin, collected));
     }
 
@@ -79,6 +84,10 @@ public class JobPages {
             }
             return ArtifactsSection.unavailable(expired.getMessage());
         }
+    }
+
+    private JsonNode tree(StoredJson document) {
+        return document == null ? MissingNode.getInstance() : json.tree(document.text());
     }
 
     /** The output fragment the job page polls; answers {@link #STOP_POLLING} once the job is final. */
