@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Turns the body of Docker's {@code POST /containers/create} into a Berth job request. Every field
  * is either mapped to the request (where admission then decides on it, as for any job), accepted
- * because Berth is at least as strict anyway (e.g. {@code --cap-drop}, {@code --read-only}), or
+ * because Berth is at least as strict anyway (e.g. {@code --cap-drop}, {@code --read-only}, swap
+ * settings: jobs never swap), or
  * refused with a rule ID and the fix. A field this class does not know is refused as soon as it
  * holds anything but its empty value, so a Docker option never silently maps to something weaker.
  */
@@ -33,7 +34,7 @@ public final class ContainerTranslation {
     private static final Set<String> CONFIG_MAPPED = Set.of("Image", "Cmd", "Entrypoint", "Env", "WorkingDir", "User", "Labels",
             "Tty", "OpenStdin", "StdinOnce", "AttachStdin", "AttachStdout", "AttachStderr", "HostConfig", "NetworkingConfig",
             "Volumes", "NetworkDisabled", "Hostname", "Domainname", "StopSignal", "StopTimeout", "ArgsEscaped");
-    private static final Set<String> HOST_MAPPED = Set.of("Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod", "PidsLimit",
+    private static final Set<String> HOST_MAPPED = Set.of("Memory", "MemorySwap", "MemorySwappiness", "NanoCpus", "CpuQuota", "CpuPeriod", "PidsLimit",
             "NetworkMode", "Privileged", "Binds", "Mounts", "VolumesFrom", "PidMode", "IpcMode", "UTSMode", "UsernsMode",
             "CgroupnsMode", "CapAdd", "CapDrop", "SecurityOpt", "Devices", "DeviceRequests", "DeviceCgroupRules", "ReadonlyRootfs",
             "AutoRemove", "RestartPolicy", "MaskedPaths", "ReadonlyPaths", "LogConfig", "ConsoleSize");

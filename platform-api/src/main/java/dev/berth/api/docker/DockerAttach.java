@@ -4,9 +4,12 @@ import dev.berth.api.auth.CallerTenant;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +18,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -34,6 +38,8 @@ import org.jboss.logging.Logger;
 public class DockerAttach {
 
     private static final Logger LOG = Logger.getLogger(DockerAttach.class);
+    private static final byte[] UPGRADED = ("HTTP/1.1 101 UPGRADED\r\nContent-Type: " + DockerFrames.MEDIA_TYPE
+            + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final Pattern PATH = Pattern.compile("/docker(?:/v[0-9]+\\.[0-9]+)?/containers/([^/]+)/attach");
 
     @Inject
@@ -76,9 +82,13 @@ public class DockerAttach {
                     }
                     return;
                 }
-                http.response().headers().set("Content-Type", DockerFrames.MEDIA_TYPE);
-                http.request().toNetSocket().onSuccess(socket -> stream(http, socket, found.result(), stdout, stderr))
-                        .onFailure(failure -> LOG.warnf("cannot take over the connection to attach to %s: %s", reference, failure.getMessage()));
+                if (!(http.request().connection() instanceof ConnectionBase connection)) {
+                    reply(http, 500, "this connection cannot be taken over for attach");
+                    return;
+                }
+                // The CLI closes its sending half at once when it attaches no stdin; the connection must stay open for the output.
+                connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                stream(http, new Hijacked(connection.channel().pipeline().firstContext()), found.result(), stdout, stderr);
             });
         }, failure -> reply(http, 401, DockerErrors.UNAUTHENTICATED));
     }
@@ -98,15 +108,18 @@ public class DockerAttach {
         return null;
     }
 
-    private void stream(RoutingContext http, NetSocket socket, DockerContainer container, boolean stdout, boolean stderr) {
+    private void stream(RoutingContext http, Hijacked connection, DockerContainer container, boolean stdout, boolean stderr) {
         http.vertx().executeBlocking(() -> {
-            logs.attach(container, stdout, stderr, new SocketOutput(socket));
+            connection.write(UPGRADED);
+            logs.attach(container, stdout, stderr, connection);
             return null;
         }, false).onComplete(done -> {
-            if (done.failed()) {
-                LOG.debugf("attach to %s ended: %s", container.name, done.cause().getMessage());
+            if (done.failed() && done.cause() instanceof IOException left) {
+                LOG.debugf("attach to %s ended: %s", container.name, left.getMessage());
+            } else if (done.failed()) {
+                LOG.warn("attach to " + container.name + " failed", done.cause());
             }
-            socket.close();
+            connection.close();
         });
     }
 
@@ -115,12 +128,16 @@ public class DockerAttach {
                 .end(new io.vertx.core.json.JsonObject(Map.of("message", message)).encode());
     }
 
-    /** Writes to the connection one frame at a time, waiting for each, so a slow client slows the reader instead of filling memory. */
-    private static final class SocketOutput extends OutputStream {
+    /**
+     * The connection after Docker's upgrade: bytes go to the socket beneath the HTTP codec (Vert.x
+     * upgrades only GET requests, Docker's attach is a POST), one write at a time, each awaited, so
+     * a slow client slows the log reader instead of filling memory.
+     */
+    private static final class Hijacked extends OutputStream {
 
-        private final NetSocket socket;
+        private final ChannelHandlerContext socket;
 
-        SocketOutput(NetSocket socket) {
+        Hijacked(ChannelHandlerContext socket) {
             this.socket = socket;
         }
 
@@ -131,11 +148,15 @@ public class DockerAttach {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            try {
-                socket.write(Buffer.buffer().appendBytes(bytes, offset, length)).toCompletionStage().toCompletableFuture().join();
-            } catch (CompletionException e) {
-                throw new IOException("the client left: " + e.getCause().getMessage(), e.getCause());
+            ChannelFuture written = socket.writeAndFlush(Unpooled.copiedBuffer(bytes, offset, length)).awaitUninterruptibly();
+            if (!written.isSuccess()) {
+                throw new IOException("the client left: " + written.cause().getMessage(), written.cause());
             }
+        }
+
+        @Override
+        public void close() {
+            socket.channel().close();
         }
     }
 }
