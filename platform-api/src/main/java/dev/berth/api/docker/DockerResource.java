@@ -126,8 +126,7 @@ public class DockerResource {
     @POST
     @Path(VERSION + "containers/create")
     public Response create(@QueryParam("name") String name, byte[] body) {
-        DockerContainer container = docker.create(caller.id(), name, parse(body));
-        return Response.status(201).entity(Map.of("Id", container.dockerId(), "Warnings", List.of())).build();
+        return Response.status(201).entity(Map.of("Id", docker.create(caller.id(), name, parse(body)), "Warnings", List.of())).build();
     }
 
     /** 204 when the job was submitted, 304 when the container was started before (as Docker answers). */
@@ -146,11 +145,11 @@ public class DockerResource {
     @Path(VERSION + "containers/{id}/wait")
     public Response await(@PathParam("id") String id, @QueryParam("condition") String condition) {
         String tenant = caller.id();
-        DockerContainer container = docker.find(tenant, id);
+        DockerService.Shown shown = docker.show(tenant, id);
         StreamingOutput body = out -> {
             out.write(' ');
             out.flush();
-            Optional<JobView> job = docker.await(tenant, container, condition);
+            Optional<JobView> job = docker.await(tenant, shown, condition);
             Map<String, Object> result = new LinkedHashMap<>();
             Optional<Integer> status = job.flatMap(DockerService::exitStatus);
             result.put("StatusCode", status.orElse(job.isPresent() ? 125 : 0));
@@ -179,14 +178,14 @@ public class DockerResource {
     public List<Map<String, Object>> list(@QueryParam("all") String all) {
         String tenant = caller.id();
         return docker.list(tenant, DockerFlags.on(all)).stream()
-                .map(shown -> DockerViews.summary(shown, docker.request(shown.container()))).toList();
+                .map(shown -> DockerViews.summary(shown)).toList();
     }
 
     @GET
     @Path(VERSION + "containers/{id}/json")
     public Map<String, Object> inspect(@PathParam("id") String id) {
         DockerService.Shown shown = docker.show(caller.id(), id);
-        return DockerViews.inspect(shown, docker.request(shown.container()));
+        return DockerViews.inspect(shown);
     }
 
     /** Docker's kill; Berth stops the job as its cancel does (SIGTERM, then SIGKILL after the kill grace), whatever the signal. */

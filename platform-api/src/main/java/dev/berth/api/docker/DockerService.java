@@ -38,7 +38,7 @@ public class DockerService {
     Refusals refusals;
 
     /** A container as Docker shows it: the container and its job (absent until started). */
-    public record Shown(DockerContainer container, Optional<JobView> job) {
+    public record Shown(DockerContainer container, JobRequest request, Optional<JobView> job) {
 
         public boolean running() {
             return job.isPresent() && !job.get().state().isFinal();
@@ -49,7 +49,8 @@ public class DockerService {
         }
     }
 
-    public DockerContainer create(String tenant, String name, JsonNode body) {
+    /** Creates the container; answers its Docker ID. */
+    public String create(String tenant, String name, JsonNode body) {
         ContainerTranslation.Result translated = ContainerTranslation.translate(body);
         if (!translated.violations().isEmpty()) {
             throw refusals.policy(translated.violations());
@@ -62,7 +63,7 @@ public class DockerService {
             throw new DockerException(404, "No such image: " + request.image());
         }
         jobs.dryRun(tenant, request);
-        return containers.create(tenant, name, translated.container());
+        return containers.create(tenant, name, translated.container()).dockerId();
     }
 
     /**
@@ -78,14 +79,6 @@ public class DockerService {
         UUID job = jobs.submit(tenant, containers.request(container), Optional.of("docker-start-" + container.id)).job().id();
         containers.started(container, job);
         return true;
-    }
-
-    public JobRequest request(DockerContainer container) {
-        return containers.request(container);
-    }
-
-    public DockerContainer find(String tenant, String reference) {
-        return containers.find(tenant, reference);
     }
 
     /** The container with its job; an auto-removed container whose job ended is removed now and reported missing. */
@@ -104,14 +97,15 @@ public class DockerService {
             containers.remove(container);
             return Optional.empty();
         }
-        return Optional.of(new Shown(container, job));
+        return Optional.of(new Shown(container, containers.request(container), job));
     }
 
     /**
      * Blocks until the container's job is final (for {@code removed}: and the container is gone,
      * which {@code --rm} does as the job ends). A container removed before it ran answers an empty job.
      */
-    public Optional<JobView> await(String tenant, DockerContainer container, String condition) {
+    public Optional<JobView> await(String tenant, Shown shown, String condition) {
+        DockerContainer container = shown.container();
         while (true) {
             Optional<DockerContainer> now = containers.reread(container);
             if (now.isEmpty()) {

@@ -30,7 +30,8 @@ final class DockerViews {
         }).orElse("created");
     }
 
-    static Map<String, Object> summary(DockerService.Shown shown, JobRequest request) {
+    static Map<String, Object> summary(DockerService.Shown shown) {
+        JobRequest request = shown.request();
         DockerContainer container = shown.container();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("Id", container.dockerId());
@@ -81,7 +82,8 @@ final class DockerViews {
         return seconds / 3600 + " hours ago";
     }
 
-    static Map<String, Object> inspect(DockerService.Shown shown, JobRequest request) {
+    static Map<String, Object> inspect(DockerService.Shown shown) {
+        JobRequest request = shown.request();
         DockerContainer container = shown.container();
         Optional<JobView> job = shown.job();
         Map<String, Object> state = new LinkedHashMap<>();
