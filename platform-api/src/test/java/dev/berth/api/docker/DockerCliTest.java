@@ -112,7 +112,7 @@ class DockerCliTest {
         assertThat(docker("dock-a", "inspect", "--format", "{{.State.ExitCode}} {{.State.Status}}", "three").stdout().strip()).isEqualTo("3 exited");
 
         assertThat(docker("dock-a", "rm", "three").exit()).isZero();
-        Run gone = docker("dock-a", "inspect", "three");
+        Run gone = docker("dock-a", "container", "inspect", "three");
         assertThat(gone.exit()).isNotZero();
         assertThat(gone.stderr()).contains("No such container: three");
     }
@@ -172,7 +172,7 @@ class DockerCliTest {
         assertThat(created.exit()).as(created.stderr()).isZero();
         String id = created.stdout().strip();
         for (String reference : List.of(id, id.substring(0, 12), "private")) {
-            Run seen = docker("dock-b", "inspect", reference);
+            Run seen = docker("dock-b", "container", "inspect", reference);
             assertThat(seen.exit()).isNotZero();
             assertThat(seen.stderr()).contains("No such container: " + reference);
             assertThat(docker("dock-b", "rm", "-f", reference).stderr()).contains("No such container");
