@@ -7,7 +7,6 @@ CREATE TABLE docker_containers (
     name         text        NOT NULL,
     request_json text        NOT NULL,
     auto_remove  boolean     NOT NULL,
-    open_stdin   boolean     NOT NULL,
     job_id       uuid REFERENCES jobs (id),
     created_at   timestamptz NOT NULL,
     UNIQUE (tenant, name)

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class ContainerTranslation {
 
     /** What a create body becomes: the job request and the Docker-only behaviour around it. */
-    public record Container(JobRequest request, boolean autoRemove, boolean openStdin) {
+    public record Container(JobRequest request, boolean autoRemove) {
     }
 
     /** Either a container or the reasons it cannot be one. */
@@ -81,7 +81,7 @@ public final class ContainerTranslation {
         Integer user = user(text(body.path("User")));
         JobRequest request = new JobRequest(text(body.path("Image")), command(body), env(body.path("Env")), text(body.path("WorkingDir")),
                 user, capabilities(host.path("CapAdd")), resources(host), null, null, labels(body.path("Labels")), network(host));
-        return new Result(violations.isEmpty() ? new Container(request, host.path("AutoRemove").asBoolean(false), false) : null, violations);
+        return new Result(violations.isEmpty() ? new Container(request, host.path("AutoRemove").asBoolean(false)) : null, violations);
     }
 
     private void refuseSecurityOptions(JsonNode host) {

@@ -28,9 +28,6 @@ public class DockerContainer {
     @Column(name = "auto_remove", nullable = false, updatable = false)
     public boolean autoRemove;
 
-    @Column(name = "open_stdin", nullable = false, updatable = false)
-    public boolean openStdin;
-
     /** The job that runs the container, once it was started. */
     @Column(name = "job_id")
     public UUID jobId;

@@ -42,7 +42,6 @@ public class DockerContainers {
         entity.name = bare;
         entity.requestJson = write(container.request());
         entity.autoRemove = container.autoRemove();
-        entity.openStdin = container.openStdin();
         entity.createdAt = Instant.now();
         em.persist(entity);
         return entity;

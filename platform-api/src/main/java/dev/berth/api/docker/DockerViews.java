@@ -109,8 +109,8 @@ final class DockerViews {
         config.put("User", request.user() == null ? "" : request.user().toString());
         config.put("Labels", request.labels() == null ? Map.of() : request.labels());
         config.put("Tty", false);
-        config.put("OpenStdin", container.openStdin);
-        config.put("AttachStdin", container.openStdin);
+        config.put("OpenStdin", false);
+        config.put("AttachStdin", false);
         config.put("AttachStdout", true);
         config.put("AttachStderr", true);
 
