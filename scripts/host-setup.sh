@@ -48,6 +48,29 @@ if [ ${#missing[@]} -gt 0 ] || ! find_jdk >/dev/null; then
 fi
 JDK=$(find_jdk) || die "no JDK >= 21 found under /usr/lib/jvm"
 
+# Debian's docker client (20.10, Engine API 1.41) for the tests of Berth's Docker API. The package
+# also ships dockerd and containerd: a policy-rc.d that answers 101 ("forbidden") keeps the
+# package's scripts from starting them while it installs, and nothing here ever starts them.
+if ! dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q 'install ok installed'; then
+  log "installing docker.io for its client (its daemons are not started)"
+  created_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# host-setup.sh: no service starts while docker.io installs\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+  fi
+  apt-get update -qq
+  install_rc=0
+  apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 docker.io >/dev/null || install_rc=$?
+  [ -z "$created_policy" ] || rm -f /usr/sbin/policy-rc.d
+  [ "$install_rc" -eq 0 ] || die "apt-get install docker.io failed ($install_rc)"
+fi
+for daemon in dockerd containerd; do
+  if pgrep -x "$daemon" >/dev/null; then
+    log "warning: a $daemon process runs on this host; Berth never starts one (policy-rc.d kept docker.io's scripts from it)"
+  fi
+done
+
 # --- service user ---------------------------------------------------------------------------
 if ! id "$SERVICE_USER" >/dev/null 2>&1; then
   log "creating service user $SERVICE_USER"

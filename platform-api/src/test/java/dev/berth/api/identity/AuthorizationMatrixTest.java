@@ -118,7 +118,8 @@ class AuthorizationMatrixTest {
         }
         if (expected == 403 || expected == 404) {
             // Console pages answer people with a page, the API answers programs with a problem document.
-            assertThat(response.contentType()).startsWith(route.name().startsWith("console ") ? "text/html" : "application/problem+json");
+            assertThat(response.contentType()).startsWith(route.name().startsWith("console ") ? "text/html"
+                    : route.name().startsWith("docker ") ? "application/json" : "application/problem+json");
         }
     }
 
@@ -198,6 +199,19 @@ class AuthorizationMatrixTest {
                 images, nothing, expect(403, 403, 403, 403, 202, 403, 403)));
         routes.add(new Route("DELETE /admin/images/{unknown}", request -> request.delete("/api/v1/admin/images/" + UUID.randomUUID()),
                 images, nothing, expect(403, 403, 403, 403, 404, 403, 403)));
+        // The Docker Engine API: the same roles and tenant as the REST API, answered with Docker's {"message"} documents.
+        Supplier<Object> dockerContainers = () -> count("SELECT count(*) FROM docker_containers");
+        routes.add(new Route("docker GET /docker/v1.41/containers/json", request -> request.get("/docker/v1.41/containers/json?all=1"),
+                dockerContainers, nothing, expect(200, 200, 200, 200, 403, 403, 403)));
+        routes.add(new Route("docker POST /docker/v1.41/containers/create", request -> request.contentType(ContentType.JSON)
+                .body(Map.of("Image", "busybox", "Cmd", List.of("true"))).post("/docker/v1.41/containers/create"), dockerContainers, nothing,
+                expect(201, 201, 201, 201, 403, 403, 403)));
+        routes.add(new Route("docker POST /docker/v1.41/containers/{unknown}/start", request -> request
+                .post("/docker/v1.41/containers/0123456789ab/start"), jobs, nothing, expect(404, 404, 404, 404, 403, 403, 403)));
+        routes.add(new Route("docker POST /docker/v1.41/containers/{unknown}/attach", request -> request
+                .post("/docker/v1.41/containers/0123456789ab/attach?stream=1&stdout=1"), jobs, nothing, expect(404, 404, 404, 404, 403, 403, 403)));
+        routes.add(new Route("docker GET /docker/v1.41/images/json", request -> request.get("/docker/v1.41/images/json"), jobs, nothing,
+                expect(200, 200, 200, 200, 403, 403, 403)));
         // Console pages take no bearer tokens: a browser session carries the caller's token in the console cookie
         // (embedded issuer), and without a session that verifies, the browser is sent to the login page.
         // Tenant members and auditors are sent on to their own pages; a tenant token naming two tenants has none.

@@ -71,6 +71,7 @@ class OpenApiDocumentTest {
         Map<String, List<String>> declared = declaredRoutes();
         assertThat(fieldNames(document.path("paths"))).allSatisfy(path -> assertThat(declared).containsKey(path));
         assertThat(fieldNames(document.path("paths"))).noneMatch(path -> path.startsWith("/console"));
+        assertThat(fieldNames(document.path("paths"))).noneMatch(path -> path.startsWith("/docker"));
     }
 
     @Test
@@ -120,12 +121,13 @@ class OpenApiDocumentTest {
         }
     }
 
-    /** Path -> HTTP methods of every JAX-RS resource method outside the console. */
+    /** Path -> HTTP methods of every JAX-RS resource method outside the console and the Docker Engine API (Docker's contract, not Berth's). */
     private static Map<String, List<String>> declaredRoutes() {
         Map<String, List<String>> routes = new TreeMap<>();
         for (JavaClass type : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.berth.api")) {
-            if (!type.isAnnotatedWith(Path.class) || type.getPackageName().startsWith("dev.berth.api.console")) {
+            if (!type.isAnnotatedWith(Path.class) || type.getPackageName().startsWith("dev.berth.api.console")
+                    || type.getPackageName().startsWith("dev.berth.api.docker")) {
                 continue;
             }
             String base = type.getAnnotationOfType(Path.class).value();
