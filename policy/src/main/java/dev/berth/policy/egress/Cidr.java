@@ -76,17 +76,34 @@ public record Cidr(byte[] address, int prefix) {
         return java.util.Arrays.hashCode(address) * 31 + prefix;
     }
 
-    /** As nftables prints it: the address alone for a single host, otherwise {@code address/prefix}. */
+    /**
+     * As nftables prints it: the address alone for a single host, otherwise {@code address/prefix};
+     * IPv6 compressed (RFC 5952), IPv4-mapped addresses in mixed notation.
+     */
     @Override
     public String toString() {
         String text;
         try {
-            text = isIpv4() ? InetAddress.getByAddress(address).getHostAddress()
-                    : compressIpv6(Inet6Address.getByAddress(null, address, -1).getHostAddress());
+            if (isIpv4()) {
+                text = InetAddress.getByAddress(address).getHostAddress();
+            } else if (isIpv4Mapped()) {
+                text = "::ffff:" + InetAddress.getByAddress(java.util.Arrays.copyOfRange(address, 12, 16)).getHostAddress();
+            } else {
+                text = compressIpv6(Inet6Address.getByAddress(null, address, -1).getHostAddress());
+            }
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
         return prefix == address.length * 8 ? text : text + "/" + prefix;
+    }
+
+    private boolean isIpv4Mapped() {
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return address[10] == (byte) 0xff && address[11] == (byte) 0xff;
     }
 
     private boolean hostBitsZero() {
