@@ -167,14 +167,15 @@ final class JobExecution {
                 return failure(TerminationReason.RuntimeError, "the runtime exited with status " + status
                         + " before the container was created: " + tail(logDir.resolve("stderr.log")));
             }
-            String report = state.get();
             OptionalLong hookPid = OptionalLong.empty();
+            long pid;
             if (StartGateGenerator.reportsHookPid(plan)) {
-                int space = report.indexOf(' ');
-                hookPid = OptionalLong.of(Long.parseLong(report.substring(0, space)));
-                report = report.substring(space + 1);
+                String[] pids = state.get().split(" ", 3);
+                hookPid = OptionalLong.of(Long.parseLong(pids[0]));
+                pid = Long.parseLong(pids[1]);
+            } else {
+                pid = mapper.readTree(state.get()).path("pid").asLong();
             }
-            long pid = mapper.readTree(report).path("pid").asLong();
             Optional<EffectiveSecurity> security = admit(pid, hookPid, cgroup, startGate, bundle);
 
             Instant startedAt = Instant.now();

@@ -26,13 +26,15 @@ public final class StartGateGenerator implements SpecGenerator {
     /**
      * In network mode egress the gate is a createContainer hook: it runs inside the job's
      * namespaces, and the service user can open the namespaces of the hook (a freshly executed,
-     * dumpable shell) where crun's own container process refuses it. It reports its host pid, read
-     * from the host's /proc that is still mounted before the pivot, in front of the state.
+     * dumpable shell) where crun's own container process refuses it. crun runs the hook from the
+     * container process and reports pid 0 in its state, so the hook reports its own host pid and
+     * its parent's (the container process), read from the host's /proc that is still mounted
+     * before the pivot, in front of the state.
      */
-    private static final String EGRESS_SCRIPT = "IFS= read -r state; read -r pid rest < /proc/self/stat; printf '%s %s\\n' \"$pid\" \"$state\" > \"$1\""
-            + " && read -r verdict < \"$2\" && [ \"$verdict\" = " + GO + " ]";
+    private static final String EGRESS_SCRIPT = "IFS= read -r state; read -r pid comm run ppid rest < /proc/self/stat;"
+            + " printf '%s %s %s\\n' \"$pid\" \"$ppid\" \"$state\" > \"$1\" && read -r verdict < \"$2\" && [ \"$verdict\" = " + GO + " ]";
 
-    /** Whether a plan's gate reports the hook's own pid in front of the state (see {@link #EGRESS_SCRIPT}). */
+    /** Whether a plan's gate reports the hook's own pid and the container's in front of the state (see {@link #EGRESS_SCRIPT}). */
     public static boolean reportsHookPid(ExecutionPlan plan) {
         return PlatformCeilings.EGRESS_NETWORK.equals(plan.network());
     }

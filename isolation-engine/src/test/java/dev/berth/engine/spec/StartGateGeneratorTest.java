@@ -44,7 +44,7 @@ class StartGateGeneratorTest {
     }
 
     @Test
-    void anEgressJobsGateIsTheLastCreateContainerHookAndReportsItsOwnHostPidBeforeTheState() throws Exception {
+    void anEgressJobsGateIsTheLastCreateContainerHookAndReportsItsAndItsParentsHostPidsBeforeTheState() throws Exception {
         ExecutionPlan plan = admitted(SpecFixtures.privilegedRequest(null, PlatformCeilings.EGRESS_NETWORK), SpecFixtures.grantingCeilings(1024),
                 SpecFixtures.BASELINE_POLICY);
         ObjectNode spec = SpecFixtures.MAPPER.createObjectNode();
@@ -66,8 +66,8 @@ class StartGateGeneratorTest {
         }
         assertThat(shell.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(shell.exitValue()).isZero();
-        // /proc/self/stat of the gate's shell: its pid as the host sees it, then the state unaltered.
-        assertThat(Files.readString(state)).isEqualTo(shell.pid() + " " + STATE + "\n");
+        // /proc/self/stat of the gate's shell: its pid and its parent's as the host sees them, then the state unaltered.
+        assertThat(Files.readString(state)).isEqualTo(shell.pid() + " " + ProcessHandle.current().pid() + " " + STATE + "\n");
     }
 
     @Test
