@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.engine.network.EgressView;
 import dev.berth.policy.IdMapping;
 import dev.berth.policy.Limits;
@@ -21,5 +22,5 @@ public record EffectiveSecurity(
         Limits limits,
         String network,
         String cgroupVersion,
-        EgressView egress) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) EgressView egress) {
 }
