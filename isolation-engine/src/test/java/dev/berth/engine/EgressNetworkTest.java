@@ -16,6 +16,7 @@ import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
 import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ServiceIdentity;
+import dev.berth.policy.data.SecretReference;
 import dev.berth.policy.egress.Cidr;
 import dev.berth.policy.egress.EgressRule;
 import dev.berth.policy.tenant.TenantPolicy;
@@ -25,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -117,11 +119,14 @@ class EgressNetworkTest extends EngineTestSupport {
     }
 
     private static ExecutionPlan egressPlan(String image, List<String> command, List<EgressRule> allowed) throws IOException {
+        return egressPlan(new JobRequest(image, command, null, null, null, null, null, null, null, null, "egress"), allowed);
+    }
+
+    private static ExecutionPlan egressPlan(JobRequest request, List<EgressRule> allowed) throws IOException {
         HostIdentity self = HostIdentity.current();
         AdmissionContext context = new AdmissionContext("tenant-3", tenantRange(3), new ServiceIdentity(self.uid(), self.gid()),
                 new TenantPolicy("baseline", null, null, null, List.of("none", "egress"), null, null, null, null, allowed),
                 dev.berth.policy.tenant.TenantQuota.defaults());
-        JobRequest request = new JobRequest(image, command, null, null, null, null, null, null, null, null, "egress");
         Admission admission = new JobAdmission(EGRESS_PLATFORM).admit(request, context);
         assertThat(admission).isInstanceOf(Admission.Admitted.class);
         return ((Admission.Admitted) admission).plan();
@@ -192,6 +197,20 @@ class EgressNetworkTest extends EngineTestSupport {
         assertThat(finished.stdout()).contains("Address: 198.51.100.10", "allowed=0", "allowed.lab.test:8080 reached")
                 .doesNotContain("198.51.100.20").doesNotContain("denied=0").doesNotContain("other=0");
         assertThat(finished.outcome().security().orElseThrow().egress().pinned()).isEqualTo(Map.of("allowed.lab.test", List.of("198.51.100.10")));
+    }
+
+    @Test
+    void theGateOpensAfterTheJobDataHooksSoASecretIsInPlaceWhenTheNetworkIs() throws Exception {
+        engineWith(EgressSettings.host(List.of()).withUplink(lab()));
+        JobRequest request = new JobRequest("busybox", List.of("sh", "-c", "[ \"$(cat /dev/secrets/api-key)\" = s3cret ] && echo secret-read; "
+                + probe(List.of("198.51.100.10:8080"))), null, null, null, null, null, null, null, null, "egress", null, null, null,
+                List.of(new SecretReference("api-key", null)));
+
+        Finished finished = run(egressPlan(request, List.of(tcp("198.51.100.10", "8080"))),
+                new JobPayload(null, Map.of(), null, Map.of("api-key", "s3cret".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(finished.outcome().reason()).as(finished.outcome().detail()).isEmpty();
+        assertThat(finished.stdout().lines()).containsExactly("secret-read", "198.51.100.10:8080 reached");
     }
 
     @Test
