@@ -46,7 +46,14 @@ class LayerUnpackingTest extends EngineTestSupport {
                 layer -> layer.symlink("root", "/").file("root/outside/evil", "x"),
                 layer -> layer.dir("d").symlink("d/escape", "../../outside").file("d/escape/evil", "x"),
                 layer -> layer.hardlink("stolen", "../outside/secret"),
-                layer -> layer.file("bomb", "0".repeat((int) LIMIT + 1)));
+                layer -> layer.file("bomb", "0".repeat((int) LIMIT + 1)),
+                // A directory the unpacker already made, replaced by a symlink: later entries must not pass through it.
+                layer -> layer.dir("d").file("d/x", "1").symlink("d", outside.toString()).file("d/evil", "x"),
+                layer -> layer.dir("d").dir("d/e").file("d/e/x", "1").symlink("d", outside.toString()).file("d/e/evil", "x"),
+                layer -> layer.dir("d").file("d/x", "1").file(".wh.d", "").symlink("d", outside.toString()).file("d/evil", "x"),
+                layer -> layer.dir("d").file("d/x", "1").file("d", "now a file").symlink("d", outside.toString()).file("d/evil", "x"),
+                // ".wh..." would whiteout the directory above the root.
+                layer -> layer.file(".wh...", ""));
         Files.writeString(outside.resolve("secret"), "host data");
 
         for (Consumer<Layer> build : hostile) {
@@ -58,6 +65,7 @@ class LayerUnpackingTest extends EngineTestSupport {
                 assertThat(files.map(path -> path.getFileName().toString())).containsExactly("secret");
             }
             assertThat(Files.readString(outside.resolve("secret"))).isEqualTo("host data");
+            assertThat(rootfs).isDirectory();
         }
     }
 

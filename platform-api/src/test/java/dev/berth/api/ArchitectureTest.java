@@ -110,7 +110,7 @@ class ArchitectureTest {
     void thePlatformsPackagesKeepTheirTiers() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Entry points").definedBy("dev.berth.api", "dev.berth.api.console..", "dev.berth.api.health..",
-                        "dev.berth.api.observability..", "dev.berth.api.openapi..")
+                        "dev.berth.api.observability..", "dev.berth.api.openapi..", "dev.berth.api.http..")
                 .layer("Features").definedBy("dev.berth.api.jobs..", "dev.berth.api.dispatch..", "dev.berth.api.usage..",
                         "dev.berth.api.tenants..", "dev.berth.api.policy..", "dev.berth.api.images..", "dev.berth.api.identity..",
                         "dev.berth.api.embedded..", "dev.berth.api.audit.review..", "dev.berth.api.inputs..", "dev.berth.api.secrets..",

@@ -3,12 +3,14 @@ package dev.berth.engine.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -24,6 +26,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * as are symlinks whose relative target climbs above the root and hard links to anything outside
  * it. Device nodes and FIFOs are dropped (a job has no use for them and cannot make them), and
  * setuid and setgid bits are cleared. A limit on the unpacked bytes stops a decompression bomb.
+ *
+ * <p>Most entries land in a directory an earlier entry made: the unpacker remembers the
+ * directories it made or found real on the way, so it need not look at every part of every path
+ * again, and forgets a directory and everything below it as soon as anything removes or replaces
+ * it (a later entry could put a symlink there).
  */
 public final class LayerUnpacker {
 
@@ -36,6 +43,8 @@ public final class LayerUnpacker {
 
     private final Path root;
     private final long maxBytes;
+    /** Real directories under the root, each with every directory above it; never a symlink. */
+    private final Set<Path> directories = new HashSet<>();
     private long bytes;
     private int entries;
     private int dropped;
@@ -48,6 +57,7 @@ public final class LayerUnpacker {
     private LayerUnpacker(Path root, long maxBytes) {
         this.root = root.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
+        directories.add(this.root);
     }
 
     /** Applies the layer onto {@code root}; on a refusal the caller must discard the root. */
@@ -71,7 +81,12 @@ public final class LayerUnpacker {
             return;
         }
         if (base.startsWith(WHITEOUT)) {
-            FileTrees.remove(target.resolveSibling(base.substring(WHITEOUT.length())));
+            String removed = base.substring(WHITEOUT.length());
+            // ".wh..." would otherwise whiteout the directory above the root: every unpacked image.
+            if (removed.isEmpty() || removed.equals(".") || removed.equals("..")) {
+                throw new LayerRejectedException(name, "whiteout " + base + " names no file");
+            }
+            remove(target.resolveSibling(removed));
             return;
         }
         if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
@@ -82,11 +97,18 @@ public final class LayerUnpacker {
         if (target.equals(root)) {
             return;
         }
-        Files.createDirectories(target.getParent());
+        Path parent = target.getParent();
+        if (!directories.contains(parent)) {
+            Files.createDirectories(parent);
+            remember(parent);
+        }
         if (entry.isDirectory()) {
-            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                FileTrees.remove(target);
-                Files.createDirectory(target);
+            if (!directories.contains(target)) {
+                if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    remove(target);
+                    Files.createDirectory(target);
+                }
+                remember(target);
             }
             // The service user keeps write access to its own directories so later layers and garbage
             // collection can change them; jobs never can, as the root filesystem is mounted read-only.
@@ -95,25 +117,32 @@ public final class LayerUnpacker {
             Files.setPosixFilePermissions(target, permissions);
         } else if (entry.isSymbolicLink()) {
             String link = entry.getLinkName();
-            if (!link.startsWith("/") && !target.getParent().resolve(link).normalize().startsWith(root)) {
+            if (!link.startsWith("/") && !parent.resolve(link).normalize().startsWith(root)) {
                 throw new LayerRejectedException(name, "symlink target " + link + " climbs out of the image root");
             }
-            FileTrees.remove(target);
-            Files.createSymbolicLink(target, Path.of(link));
+            try {
+                Files.createSymbolicLink(target, Path.of(link));
+            } catch (FileAlreadyExistsException replaced) {
+                remove(target);
+                Files.createSymbolicLink(target, Path.of(link));
+            }
         } else if (entry.isLink()) {
             Path existing = inside(entry.getLinkName(), name);
             if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
                 throw new LayerRejectedException(name, "hard link to " + entry.getLinkName() + ", which is not a regular file of this image");
             }
-            FileTrees.remove(target);
-            Files.createLink(target, existing);
+            try {
+                Files.createLink(target, existing);
+            } catch (FileAlreadyExistsException replaced) {
+                remove(target);
+                Files.createLink(target, existing);
+            }
         } else if (entry.isFile()) {
             bytes += entry.getSize();
             if (bytes > maxBytes) {
                 throw new LayerRejectedException(name, "the image unpacks to more than the limit of " + maxBytes + " bytes");
             }
-            FileTrees.remove(target);
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out = createFile(target)) {
                 content.transferTo(out);
             }
             Files.setPosixFilePermissions(target, permissions(entry.getMode()));
@@ -140,7 +169,7 @@ public final class LayerUnpacker {
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
-            if (Files.isSymbolicLink(path)) {
+            if (!directories.contains(path) && Files.isSymbolicLink(path)) {
                 throw new LayerRejectedException(entry, "path " + layerPath + " passes through the symlink " + root.relativize(path));
             }
             path = path.resolve(part);
@@ -171,8 +200,33 @@ public final class LayerUnpacker {
         }
         try (Stream<Path> children = Files.list(dir)) {
             for (Path child : children.toList()) {
-                FileTrees.remove(child);
+                remove(child);
             }
+        }
+    }
+
+    /** Removes what is at the path, forgetting it and everything below it as directories. */
+    private void remove(Path path) throws IOException {
+        directories.removeIf(known -> known.startsWith(path));
+        FileTrees.remove(path);
+    }
+
+    /** A new file in place of whatever is there; never opened through a symlink (O_EXCL). */
+    private OutputStream createFile(Path target) throws IOException {
+        try {
+            return Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException replaced) {
+            remove(target);
+            return Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    /** {@code dir} is a real directory now, and so is every directory above it up to the root. */
+    private void remember(Path dir) {
+        Path known = dir;
+        // Every directory above one already known is known too, so the walk stops at the first.
+        while (known.startsWith(root) && directories.add(known)) {
+            known = known.getParent();
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Copies with a ceiling, for bodies and blobs whose size the sender controls. */
+/** Copies and drains with a ceiling, for bodies and blobs whose size the sender controls. */
 final class Streams {
 
     private Streams() {
@@ -22,5 +22,22 @@ final class Streams {
             out.write(buffer, 0, read);
         }
         return total;
+    }
+
+    /**
+     * Reads what is left of a blob's stream, at most {@code maxBytes}: after an archive's end only
+     * padding may follow, so a long tail is a decompression bomb or a broken image.
+     */
+    static void drainAtMost(InputStream in, long maxBytes, String blob) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = 0;
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+            left += read;
+            if (left > maxBytes) {
+                throw new ImageFormatException("blob " + blob + " goes on for more than " + maxBytes
+                        + " bytes after its content ended: the image is hostile or broken; rebuild it");
+            }
+        }
     }
 }

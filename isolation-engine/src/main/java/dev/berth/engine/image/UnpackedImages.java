@@ -90,14 +90,8 @@ public final class UnpackedImages {
     }
 
     private long apply(ImageManifest.Layer layer, Path root, long budget) throws IOException {
-        try (VerifyingInputStream stored = layout.open(layer.digest());
-             VerifyingInputStream tar = new VerifyingInputStream(decompress(layer, stored), layer.diffId())) {
-            LayerUnpacker.Report report = LayerUnpacker.apply(keepOpen(tar), root, budget);
-            // The tar reader stops at the end-of-archive marker; the digests cover every byte, and
-            // what follows the marker is only padding, so a long tail is a decompression bomb.
-            tar.drainAndCheck(MAX_TRAILING_BYTES);
-            stored.drainAndCheck(MAX_TRAILING_BYTES);
-            return report.bytes();
+        try (VerifyingInputStream stored = layout.open(layer.digest())) {
+            return applyVerified(stored, layer, root, budget);
         } catch (IOException | RuntimeException e) {
             // Corruption usually breaks decompression before the digest check at the end is
             // reached, so any failure is put down to the blob if its content no longer matches.
@@ -109,6 +103,23 @@ public final class UnpackedImages {
                         : new BlobCorruptException(layer.digest(), "no longer matches its digest (" + e.getMessage() + ")");
             }
             throw e;
+        }
+    }
+
+    /**
+     * Unpacks one stored layer onto {@code root}, checking the blob's and the tar's digests; the
+     * decompression and both digests run on a thread of their own, beside the unpacking.
+     */
+    static long applyVerified(VerifyingInputStream stored, ImageManifest.Layer layer, Path root, long budget) throws IOException {
+        try (VerifyingInputStream tar = new VerifyingInputStream(decompress(layer, stored), layer.diffId());
+             ReadAhead decompressed = new ReadAhead(tar, "berth-unpack-" + Digests.hex(layer.digest()).substring(0, 12))) {
+            LayerUnpacker.Report report = LayerUnpacker.apply(keepOpen(decompressed), root, budget);
+            // The tar reader stops at the end-of-archive marker; the digests cover every byte, and
+            // what follows the marker is only padding, so a long tail is a decompression bomb. The
+            // read-ahead checks the tar's digest as it reaches its end.
+            Streams.drainAtMost(decompressed, MAX_TRAILING_BYTES, layer.diffId());
+            stored.drainAndCheck(MAX_TRAILING_BYTES);
+            return report.bytes();
         }
     }
 

@@ -55,16 +55,7 @@ final class VerifyingInputStream extends FilterInputStream {
 
     /** Reads what is left, at most {@code maxBytes}, and checks the digest. */
     void drainAndCheck(long maxBytes) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = 0;
-        int read;
-        while ((read = read(buffer)) >= 0) {
-            left += read;
-            if (left > maxBytes) {
-                throw new ImageFormatException("blob " + expected + " goes on for more than " + maxBytes
-                        + " bytes after its content ended: the image is hostile or broken; rebuild it");
-            }
-        }
+        Streams.drainAtMost(this, maxBytes, expected);
         check();
     }
 

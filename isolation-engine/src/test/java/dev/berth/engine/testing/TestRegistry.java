@@ -1,5 +1,6 @@
 package dev.berth.engine.testing;
 
+import dev.berth.engine.image.RegistryConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -61,28 +63,9 @@ public final class TestRegistry implements AutoCloseable {
             port = socket.getLocalPort();
         }
         String host = "127.0.0.1:" + port;
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: info
-                  accesslog:
-                    disabled: false
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                http:
-                  addr: %s
-                """.formatted(dir.resolve("storage"), host) + (tokens == null ? "" : """
-                auth:
-                  token:
-                    realm: %s
-                    service: %s
-                    issuer: %s
-                    rootcertbundle: %s
-                """.formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.certificateBundle())));
+        Path config = new RegistryConfig(dir.resolve("storage"), host, Optional.empty(), Optional.ofNullable(tokens)
+                .map(service -> new RegistryConfig.TokenAuth(service.realm(), TokenServer.SERVICE, TokenServer.ISSUER,
+                        service.certificateBundle()))).write(dir.resolve("config.yml"));
         Path log = dir.resolve("registry.log");
         Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -13,7 +13,7 @@ import java.util.UUID;
 /**
  * Keeps stored job data within bounds, like logs: artifacts of jobs that finished longer than
  * {@code berth.logs.retention} ago go, and so do a tenant's oldest artifacts once they pass its
- * {@code logBytes} quota (which bounds its artifacts apart from its logs); input uploads older than
+ * {@code artifactBytes} quota (newest jobs' artifacts counted first); input uploads older than
  * the retention go too. Any replica may sweep: the data is in the shared database.
  */
 @ApplicationScoped
@@ -25,10 +25,10 @@ public class ArtifactRetention {
             SELECT job_id FROM (
                 SELECT a.job_id, j.finished_at,
                        sum(sum(a.bytes)) OVER (PARTITION BY j.tenant ORDER BY j.finished_at DESC, a.job_id) AS kept,
-                       COALESCE(q.log_bytes, :defaultBytes) AS allowed
+                       COALESCE(q.artifact_bytes, :defaultBytes) AS allowed
                 FROM job_artifacts a JOIN jobs j ON j.id = a.job_id LEFT JOIN tenant_quotas q ON q.tenant = j.tenant
                 WHERE j.finished_at IS NOT NULL
-                GROUP BY a.job_id, j.tenant, j.finished_at, q.log_bytes) ranked
+                GROUP BY a.job_id, j.tenant, j.finished_at, q.artifact_bytes) ranked
             WHERE kept > allowed OR finished_at < :cutoff
             LIMIT :batch
             """;
@@ -55,7 +55,7 @@ public class ArtifactRetention {
     private List<UUID> due() {
         @SuppressWarnings("unchecked")
         List<UUID> ids = em.createNativeQuery(DUE, UUID.class)
-                .setParameter("defaultBytes", TenantQuota.defaults().logBytes())
+                .setParameter("defaultBytes", TenantQuota.DEFAULT_ARTIFACT_BYTES)
                 .setParameter("cutoff", cutoff())
                 .setParameter("batch", BATCH)
                 .getResultList();

@@ -50,7 +50,7 @@ public class ArtifactService {
     private int attempt(Job job, Integer asked) {
         if (store.expired(job.id)) {
             throw new ProblemException(ProblemType.ARTIFACTS_EXPIRED, "the artifacts of job " + job.id
-                    + " were removed by retention (berth.logs.retention) or the tenant's logBytes quota");
+                    + " were removed by retention (berth.logs.retention) or the tenant's artifactBytes quota");
         }
         if (asked != null) {
             if (asked < 1 || asked > job.attempts) {

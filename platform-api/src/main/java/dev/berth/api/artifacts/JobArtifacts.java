@@ -3,6 +3,7 @@ package dev.berth.api.artifacts;
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.blobs.DataBlobs;
+import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.sql.NativeRows;
 import dev.berth.engine.data.ArtifactReport;
 import dev.berth.engine.data.CollectedArtifact;
@@ -15,13 +16,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The one writer of job_artifacts and their notes: what the engine collected after an attempt is
- * stored in PostgreSQL, so any replica serves it, and its local copy is removed.
+ * stored in PostgreSQL, so any replica serves it, and its local copy is removed. An attempt never
+ * stores more than the tenant's {@code artifactBytes} quota; older jobs' artifacts beyond it are
+ * removed by {@link ArtifactRetention}, newest kept first.
  */
 @ApplicationScoped
 public class JobArtifacts {
@@ -32,6 +36,8 @@ public class JobArtifacts {
     DataBlobs blobs;
     @Inject
     AuditLog audit;
+    @Inject
+    TenantPolicies policies;
 
     /** A stored artifact with the blob holding its bytes. */
     public record Stored(ArtifactView view, UUID blobId) {
@@ -43,8 +49,16 @@ public class JobArtifacts {
             return;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long allowed = policies.quotaOf(tenant).artifactBytes();
+        List<String> notes = new ArrayList<>(report.notes());
         long bytes = 0;
+        int stored = 0;
         for (CollectedArtifact artifact : report.artifacts()) {
+            if (bytes + artifact.bytes() > allowed) {
+                notes.add(artifact.name() + " (" + artifact.bytes() + " bytes) would pass the tenant's artifactBytes quota of " + allowed
+                        + " bytes: not stored");
+                continue;
+            }
             DataBlobs.Blob blob;
             try (InputStream content = Files.newInputStream(artifact.file())) {
                 blob = blobs.write(tenant, content);
@@ -53,20 +67,20 @@ public class JobArtifacts {
                 throw new IOException("artifact " + artifact.name() + " changed between collection and storage");
             }
             bytes += blob.bytes();
+            stored++;
             em.createNativeQuery("INSERT INTO job_artifacts (job_id, attempt, name, bytes, sha256, blob_id, created_at)"
                             + " VALUES (:job, :attempt, :name, :bytes, :sha256, :blob, :now)")
                     .setParameter("job", jobId).setParameter("attempt", attempt).setParameter("name", artifact.name())
                     .setParameter("bytes", blob.bytes()).setParameter("sha256", blob.sha256()).setParameter("blob", blob.id())
                     .setParameter("now", now).executeUpdate();
         }
-        for (int i = 0; i < report.notes().size(); i++) {
+        for (int i = 0; i < notes.size(); i++) {
             em.createNativeQuery("INSERT INTO job_artifact_notes (job_id, attempt, seq, note) VALUES (:job, :attempt, :seq, :note)")
                     .setParameter("job", jobId).setParameter("attempt", attempt).setParameter("seq", i)
-                    .setParameter("note", report.notes().get(i)).executeUpdate();
+                    .setParameter("note", notes.get(i)).executeUpdate();
         }
         audit.record(AuditEntry.success("job.artifacts", tenant, "job/" + jobId)
-                .reason("attempt " + attempt + ": " + report.artifacts().size() + " artifact(s), " + bytes + " bytes, "
-                        + report.notes().size() + " left out"));
+                .reason("attempt " + attempt + ": " + stored + " artifact(s), " + bytes + " bytes, " + notes.size() + " left out"));
         for (CollectedArtifact artifact : report.artifacts()) {
             Files.deleteIfExists(artifact.file());
         }

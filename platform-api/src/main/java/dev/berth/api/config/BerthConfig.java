@@ -24,6 +24,17 @@ public interface BerthConfig {
 
     Registry registry();
 
+    Http http();
+
+    interface Http {
+        /**
+         * Ceiling on a request body on every route but the streaming ones (input uploads and image
+         * imports, which have caps of their own); Quarkus' own limit is set above all of them.
+         */
+        @WithDefault("10485760")
+        long maxBodyBytes();
+    }
+
     interface Engine {
         @WithDefault("/usr/bin/crun")
         Path runtime();

@@ -2,6 +2,7 @@ package dev.berth.api.console;
 
 import dev.berth.api.console.audit.AuditFilters;
 import dev.berth.api.console.audit.EventRow;
+import dev.berth.api.console.jobs.ArtifactsSection;
 import dev.berth.api.console.overview.TenantBars;
 import dev.berth.api.console.readable.Fact;
 import dev.berth.api.console.tenants.Members;
@@ -53,7 +54,7 @@ public final class ConsoleTemplates {
             String next, String error);
 
     public static native TemplateInstance job(JobView job, List<Fact> security, List<Rule> decisions, int attempt, int tailKib, String base,
-            boolean admin);
+            boolean admin, ArtifactsSection artifacts);
 
     public static native TemplateInstance myJobs(String tenant, List<String> states, String state, String label, List<JobView> jobs,
             String next, String error);

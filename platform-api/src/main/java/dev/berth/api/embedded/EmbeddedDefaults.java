@@ -3,6 +3,7 @@ package dev.berth.api.embedded;
 import dev.berth.api.auth.LocalSigningKey;
 import dev.berth.api.auth.RegistryTokenKey;
 import dev.berth.api.auth.TokenMinter;
+import dev.berth.engine.image.RegistryConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ public final class EmbeddedDefaults implements AutoCloseable {
         Path keyDir = configured("berth.registry.token-key-dir").map(Path::of).orElse(dataDir.resolve("keys"));
         RegistryTokenKey key = RegistryTokenKey.loadOrCreate(keyDir, issuer);
         LOG.infof("starting the embedded registry under %s", dataDir.resolve("registry"));
-        return EmbeddedRegistry.start(REGISTRY_BINARY, dataDir, new EmbeddedRegistry.TokenAuth(
+        return EmbeddedRegistry.start(REGISTRY_BINARY, dataDir, new RegistryConfig.TokenAuth(
                 "http://127.0.0.1:" + httpPort + "/api/v1/registry/token", service, issuer, key.certificateFile()));
     }
 

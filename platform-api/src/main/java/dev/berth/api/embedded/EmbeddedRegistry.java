@@ -1,5 +1,6 @@
 package dev.berth.api.embedded;
 
+import dev.berth.engine.image.RegistryConfig;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +36,6 @@ final class EmbeddedRegistry implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
     private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
 
-    /** What the registry trusts: the token service's realm, names and certificate. */
-    record TokenAuth(String realm, String service, String issuer, Path certificate) {
-    }
-
     private final Path binary;
     private final Path dir;
     private final String host;
@@ -53,34 +51,14 @@ final class EmbeddedRegistry implements AutoCloseable {
         this.supervisor = Thread.ofPlatform().daemon().name("berth-registry-supervisor").unstarted(this::supervise);
     }
 
-    static EmbeddedRegistry start(Path binary, Path dataDir, TokenAuth auth) throws IOException {
+    static EmbeddedRegistry start(Path binary, Path dataDir, RegistryConfig.TokenAuth auth) throws IOException {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(binary + " is missing: run ./berth up once as root (host setup installs docker-registry),"
                     + " or point berth.registry.host at an external registry");
         }
         Path dir = Files.createDirectories(dataDir.resolve("registry"));
         String host = address(dir);
-        Files.writeString(dir.resolve("config.yml"), """
-                version: 0.1
-                log:
-                  level: info
-                  accesslog:
-                    disabled: false
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                http:
-                  addr: %s
-                  secret: %s
-                auth:
-                  token:
-                    realm: %s
-                    service: %s
-                    issuer: %s
-                    rootcertbundle: %s
-                """.formatted(dir.resolve("storage"), host, secret(dir), auth.realm(), auth.service(), auth.issuer(), auth.certificate()));
+        new RegistryConfig(dir.resolve("storage"), host, Optional.of(secret(dir)), Optional.of(auth)).write(dir.resolve("config.yml"));
         EmbeddedRegistry registry = new EmbeddedRegistry(binary, dir, host);
         registry.supervisor.start();
         registry.awaitReady();

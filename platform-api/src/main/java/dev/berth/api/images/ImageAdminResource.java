@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -27,6 +28,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RolesAllowed("platform-admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class ImageAdminResource {
+
+    /** Its body streams to the image store under berth.images.max-image-bytes, not the JSON body limit ({@code http.BodyLimits}). */
+    public static final String IMPORT_PATH = "/api/v1/admin/images/import";
 
     @Inject
     ImageCatalog catalog;
@@ -61,9 +65,11 @@ public class ImageAdminResource {
     @Path("import")
     @Consumes({ImageImports.ROOTFS_TAR, ImageImports.OCI_ARCHIVE})
     public Response importImage(@QueryParam("name") String name, @QueryParam("tag") String tag,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
+            InputStream body) {
         MediaType type = MediaType.valueOf(contentType);
-        ImageView image = imports.importBody(name, tag, type.getType() + "/" + type.getSubtype(), body, token.getSubject());
+        ImageView image = imports.importBody(name, tag, type.getType() + "/" + type.getSubtype(),
+                length == null ? OptionalLong.empty() : OptionalLong.of(length), body, token.getSubject());
         return Response.created(URI.create("/api/v1/admin/images/" + image.id())).entity(image).build();
     }
 

@@ -4,20 +4,26 @@ import dev.berth.api.auth.CallerTenant;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.OptionalLong;
 
 /** Tenants upload input tars for their jobs; a job names one in {@code inputs.upload}. */
-@Path("/api/v1/inputs")
+@Path(InputResource.PATH)
 @RolesAllowed({"tenant-member", "tenant-admin"})
 @Produces(MediaType.APPLICATION_JSON)
 public class InputResource {
+
+    /** Its body streams to storage under the upload caps, not the JSON body limit ({@code http.BodyLimits}). */
+    public static final String PATH = "/api/v1/inputs";
 
     @Inject
     CallerTenant caller;
@@ -26,8 +32,8 @@ public class InputResource {
 
     @POST
     @Consumes(InputUploads.MEDIA_TYPE)
-    public Response upload(InputStream body) throws IOException {
-        UploadView upload = uploads.upload(caller.id(), body);
+    public Response upload(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length, InputStream body) throws IOException {
+        UploadView upload = uploads.upload(caller.id(), length == null ? OptionalLong.empty() : OptionalLong.of(length), body);
         return Response.created(URI.create("/api/v1/inputs/" + upload.id())).entity(upload).build();
     }
 }

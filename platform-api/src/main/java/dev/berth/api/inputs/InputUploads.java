@@ -5,6 +5,8 @@ import dev.berth.api.audit.AuditLog;
 import dev.berth.api.blobs.DataBlobs;
 import dev.berth.api.config.BerthConfig;
 import dev.berth.api.config.DataConfig;
+import dev.berth.api.policy.PlatformBaselineConfig;
+import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.problems.ProblemType;
 import dev.berth.api.refusals.Refusal;
@@ -26,12 +28,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * The one writer of input_uploads: a tenant's tar is spooled to the data directory within the cap,
- * checked entry by entry with the image layers' own rules (unpacked into a scratch directory that
- * is removed again), and only then stored; a refused tar leaves nothing behind.
+ * The one writer of input_uploads: a tenant's tar is streamed to the data directory within the
+ * platform's cap (a declared length beyond it is refused before a byte is read), checked entry by
+ * entry with the image layers' own rules (unpacked into a scratch directory that is removed again)
+ * within what the tenant's largest job scratch could hold, and only then stored; a refused tar
+ * leaves nothing behind.
  */
 @ApplicationScoped
 public class InputUploads {
@@ -51,20 +56,31 @@ public class InputUploads {
     DataConfig data;
     @Inject
     Event<Refusal> refusals;
+    @Inject
+    TenantPolicies policies;
+    @Inject
+    PlatformBaselineConfig baseline;
 
     /** A stored upload: where its bytes are and what it unpacks to. */
     public record Stored(UUID id, UUID blobId, long unpackedBytes) {
     }
 
+    /**
+     * @param declaredBytes the body's Content-Length, when the client sent one
+     */
     @Transactional
-    public UploadView upload(String tenant, InputStream body) throws IOException {
+    public UploadView upload(String tenant, OptionalLong declaredBytes, InputStream body) throws IOException {
+        if (declaredBytes.isPresent() && declaredBytes.getAsLong() > data.maxUploadBytes()) {
+            throw tooLarge("the upload is " + declaredBytes.getAsLong() + " bytes");
+        }
+        long unpackedCap = unpackedCap(tenant);
         Path spoolDir = Files.createDirectories(config.dataDir().resolve("uploads"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path spool = Files.createTempFile(spoolDir, "upload", ".tar");
         Path scratch = Files.createTempDirectory(spoolDir, "check");
         try {
             spoolWithin(body, spool);
-            long unpacked = check(tenant, spool, scratch);
+            long unpacked = check(spool, scratch, unpackedCap);
             DataBlobs.Blob blob;
             try (InputStream tar = Files.newInputStream(spool)) {
                 blob = blobs.write(tenant, tar);
@@ -92,6 +108,18 @@ public class InputUploads {
         return rows.stream().findFirst().map(row -> new Stored((UUID) row[0], (UUID) row[1], ((Number) row[2]).longValue()));
     }
 
+    /** Inputs count against the job's scratch, so no job of the tenant could hold more than its largest scratch. */
+    private long unpackedCap(String tenant) {
+        Integer tenantMax = policies.policyOf(tenant).maxResources().scratchMiB();
+        long scratchMiB = tenantMax == null ? baseline.ceilings().maxScratchMiB() : Math.min(tenantMax, baseline.ceilings().maxScratchMiB());
+        return Math.min(data.maxUploadBytes(), scratchMiB << 20);
+    }
+
+    private ProblemException tooLarge(String what) {
+        return new ProblemException(ProblemType.INPUT_TOO_LARGE, what + ", more than berth.data.max-upload-bytes (" + data.maxUploadBytes()
+                + " bytes) allows; nothing was stored: split the inputs over several jobs or ask the operator to raise it");
+    }
+
     private void spoolWithin(InputStream body, Path spool) throws IOException {
         long max = data.maxUploadBytes();
         try (OutputStream out = Files.newOutputStream(spool)) {
@@ -101,20 +129,20 @@ public class InputUploads {
             while ((read = body.read(buffer)) >= 0) {
                 total += read;
                 if (total > max) {
-                    throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "the upload is larger than berth.data.max-upload-bytes ("
-                            + max + " bytes); split the inputs over several jobs or ask the operator to raise it");
+                    throw tooLarge("the upload is larger than " + max + " bytes");
                 }
                 out.write(buffer, 0, read);
             }
         }
     }
 
-    private long check(String tenant, Path spool, Path scratch) throws IOException {
+    private long check(Path spool, Path scratch, long unpackedCap) throws IOException {
         try (InputStream tar = Files.newInputStream(spool)) {
-            return InputsDirectory.check(tar, scratch, data.maxUploadBytes());
+            return InputsDirectory.check(tar, scratch, unpackedCap);
         } catch (LayerRejectedException e) {
             String detail = e.reason().startsWith("the image unpacks to more than")
-                    ? "the upload unpacks to more than berth.data.max-upload-bytes (" + data.maxUploadBytes() + " bytes)"
+                    ? "the upload unpacks to more than " + unpackedCap + " bytes, the most a job of this tenant could hold (the smallest of"
+                            + " berth.data.max-upload-bytes and the largest scratchMiB its policy and the platform allow); nothing was stored"
                     : "entry '" + e.entry() + "' of the upload is refused: " + e.reason() + "; nothing was stored";
             refusals.fire(new Refusal("input.deny", detail, List.of(RULE)));
             throw new ProblemException(e.reason().startsWith("the image unpacks to more than") ? ProblemType.INPUT_TOO_LARGE

@@ -36,6 +36,9 @@ public class StoredQuota {
     @Column(name = "registry_bytes", nullable = false)
     public long registryBytes;
 
+    @Column(name = "artifact_bytes", nullable = false)
+    public long artifactBytes;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
@@ -43,7 +46,7 @@ public class StoredQuota {
     public String updatedBy;
 
     TenantQuota toQuota() {
-        return new TenantQuota(concurrentJobs, cpuMillis, memoryMiB, pids, logBytes, jobsPerHour, registryBytes);
+        return new TenantQuota(concurrentJobs, cpuMillis, memoryMiB, pids, logBytes, jobsPerHour, registryBytes, artifactBytes);
     }
 
     void set(TenantQuota quota) {
@@ -54,5 +57,6 @@ public class StoredQuota {
         logBytes = quota.logBytes();
         jobsPerHour = quota.jobsPerHour();
         registryBytes = quota.registryBytes();
+        artifactBytes = quota.artifactBytes();
     }
 }

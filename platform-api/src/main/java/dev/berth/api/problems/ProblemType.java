@@ -36,8 +36,10 @@ public enum ProblemType {
     IMAGE_BUILT_IN("image-built-in", 409, "Built-in image", "built-in images cannot be deleted"),
     LOGS_EXPIRED("logs-expired", 410, "Logs expired", "the job's logs were removed by retention"),
     ARTIFACTS_EXPIRED("artifacts-expired", 410, "Artifacts expired", "the job's artifacts were removed by retention or the tenant's quota"),
+    BODY_TOO_LARGE("body-too-large", 413, "Request body too large", "a body beyond berth.http.max-body-bytes on a route that does not stream"),
     IMAGE_TOO_LARGE("image-too-large", 413, "Image too large", "an import beyond berth.images.max-image-bytes"),
-    INPUT_TOO_LARGE("input-too-large", 413, "Input too large", "an input upload beyond berth.data.max-upload-bytes, packed or unpacked"),
+    INPUT_TOO_LARGE("input-too-large", 413, "Input too large", "an input upload beyond the tenant's upload cap (berth.data.max-upload-bytes,"
+            + " or less when the tenant's largest job scratch is smaller), packed or unpacked"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type", "an import that is neither a root filesystem tar nor an OCI archive"),
     POLICY_VIOLATION("policy-violation", 422, "Request refused by policy",
             "a well-formed request that policy refuses; violations lists {rule, field, message}"),

@@ -33,6 +33,8 @@ public class TenantUsage {
                 .setParameter("tenant", tenant).getSingleResult();
         long logBytes = count("SELECT COALESCE(sum(log_bytes), 0) FROM jobs WHERE tenant = :tenant AND logs_deleted_at IS NULL "
                 + "AND finished_at IS NOT NULL", tenant);
+        long artifactBytes = count("SELECT COALESCE(sum(a.bytes), 0) FROM job_artifacts a JOIN jobs j ON j.id = a.job_id"
+                + " WHERE j.tenant = :tenant", tenant);
         long lastHour = ((Number) em.createNativeQuery("SELECT count(*) FROM job_attempts WHERE tenant = :tenant AND claimed_at > :since")
                 .setParameter("tenant", tenant).setParameter("since", Instant.now().minus(1, ChronoUnit.HOURS)).getSingleResult()).longValue();
         long queued = count("SELECT count(*) FROM jobs WHERE tenant = :tenant AND state = " + JobState.QUEUED.sql(), tenant);
@@ -43,7 +45,8 @@ public class TenantUsage {
                 : new QuotaView.Consumed(((Number) totals.getFirst()[0]).longValue(), ((Number) totals.getFirst()[1]).doubleValue(),
                         ((Number) totals.getFirst()[2]).doubleValue(), ((Number) totals.getFirst()[3]).longValue());
         return new QuotaView(tenant, policies.quotaOf(tenant),
-                new QuotaView.InUse(number(active[0]), number(active[1]), number(active[2]), number(active[3]), logBytes, lastHour, registryBytes(tenant)),
+                new QuotaView.InUse(number(active[0]), number(active[1]), number(active[2]), number(active[3]), logBytes, lastHour, registryBytes(tenant),
+                        artifactBytes),
                 queued, consumed);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
@@ -270,7 +271,9 @@ class ConsoleBrowserTest {
         List<String> jobs = runToEnd(member,
                 Map.of("image", "busybox", "command", List.of("sh", "-c", "echo first"), "labels", labels),
                 Map.of("image", "busybox", "command", List.of("sh", "-c", "echo second"), "labels", labels),
-                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo failing on purpose; exit 3"), "labels", labels));
+                Map.of("image", "busybox", "command", List.of("sh", "-c", "echo failing on purpose; mkdir /tmp/out;"
+                        + " printf 'report of the run\\n' > /tmp/out/report.txt; exit 3"), "labels", labels,
+                        "artifacts", Map.of("paths", List.of("/tmp/out"), "when", "always")));
         String stranger = token("ulf", List.of("console-u"), "tenant-member");
         String othersJob = submit(stranger, Map.of("image", "busybox", "command", List.of("true")));
 
@@ -283,6 +286,10 @@ class ConsoleBrowserTest {
             assertThat(page).hasTitle("My usage · Berth console");
             assertThat(page.locator("header")).containsText("tenant " + tenant);
             assertCharts(page, 48, List.of(3, 2, 1, 0));
+            // What the tenant stores beside what its jobs hold: the failed job's 18-byte report counts as artifact storage.
+            assertThat(page.locator("dl.usage")).containsText("Registry storage");
+            assertThat(page.locator("dd", new Page.LocatorOptions().setHas(page.locator("meter[aria-labelledby$='-artifacts']"))))
+                    .containsText("18 bytes of 1.0 GiB");
             assertReadable(page, "/console/my at 1280 px");
             shoot(page, "12-my-usage-hours");
 
@@ -320,6 +327,14 @@ class ConsoleBrowserTest {
             assertThat(security.locator("tr", new Locator.LocatorOptions().setHasText("UID map")).locator("td")).containsText("→");
             assertThat(page.locator("table.rules")).containsText("tier.restricted");
             assertThat(page.locator("#log-tail")).containsText("failing on purpose");
+            // The artifacts of the failed attempt, with size and digest; the name downloads the file.
+            Locator artifact = page.locator("#artifacts tbody tr");
+            assertThat(artifact).hasCount(1);
+            assertThat(artifact.locator("td[data-label=Size]")).hasText("18 bytes");
+            assertThat(artifact.locator("td[data-label=SHA-256]")).containsText("sha256:");
+            Download download = page.waitForDownload(() -> artifact.getByRole(AriaRole.LINK).click());
+            assertThat(download.suggestedFilename()).isEqualTo("report.txt");
+            assertThat(Files.readString(download.path())).isEqualTo("report of the run\n");
             assertReadable(page, "a job page at 1280 px");
             shoot(page, "15-my-job");
 

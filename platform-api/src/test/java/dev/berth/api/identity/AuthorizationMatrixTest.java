@@ -89,7 +89,8 @@ class AuthorizationMatrixTest {
         realm.createUser(JOINER, "tenant-member");
         realm.createUser(LEAVER, "tenant-member");
         jobOfA = given().auth().oauth2(token(Caller.MEMBER_OF_A)).contentType(ContentType.JSON)
-                .body(Map.of("image", "busybox", "command", List.of("echo", "a's secret")))
+                .body(Map.of("image", "busybox", "command", List.of("sh", "-c", "echo \"a's secret\"; mkdir /tmp/out; echo a > /tmp/out/a.txt"),
+                        "artifacts", Map.of("paths", List.of("/tmp/out"))))
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
         // The cancel route expects A's job to be over (cancelling a final job answers 200 and changes nothing).
         JobPolling.awaitFinal(token(Caller.MEMBER_OF_A), jobOfA, Duration.ofSeconds(60));
@@ -128,6 +129,7 @@ class AuthorizationMatrixTest {
         Supplier<Object> policyAndQuotaOfA = () -> List.of(
                 count("SELECT count(*) FROM tenant_policies WHERE tenant = '" + A + "'"),
                 count("SELECT coalesce(sum(jobs_per_hour), -1) FROM tenant_quotas WHERE tenant = '" + A + "'"));
+        Supplier<Object> registryGrants = () -> count("SELECT count(*) FROM audit_events WHERE action = 'registry.token'");
         Runnable nothing = () -> { };
         List<Route> routes = new ArrayList<>();
         routes.add(new Route("POST /jobs", request -> request.contentType(ContentType.JSON)
@@ -140,6 +142,12 @@ class AuthorizationMatrixTest {
         routes.add(new Route("GET /jobs/{id of A}/artifacts", request -> request.get("/api/v1/jobs/" + jobOfA + "/artifacts"), jobs, nothing,
                 expect(200, 200, 404, 404, 403, 403, 403)));
         Supplier<Object> secrets = () -> count("SELECT count(*) FROM tenant_secrets");
+        routes.add(new Route("GET /jobs/{id of A}/artifacts/{name}", request -> request.get("/api/v1/jobs/" + jobOfA + "/artifacts/tmp/out/a.txt"),
+                jobs, nothing, expect(200, 200, 404, 404, 403, 403, 403)));
+        // The token service is open at the HTTP layer (registry clients ask anonymously first) and grants by role and tenant
+        // (RegistryAccessRulesTest, TenantRegistryTest); only a token that does not verify is refused, and nothing is audited then.
+        routes.add(new Route("GET /registry/token", request -> request.get("/api/v1/registry/token?service=berth-registry&scope=repository:" + A
+                + "/app:pull,push"), registryGrants, nothing, registry(expect(200, 200, 200, 200, 200, 200, 200))));
         routes.add(new Route("GET /secrets", request -> request.get("/api/v1/secrets"), secrets, nothing,
                 expect(200, 200, 200, 200, 403, 403, 403)));
         routes.add(new Route("DELETE /secrets/{unknown}", request -> request.delete("/api/v1/secrets/never-set"), secrets, nothing,
@@ -207,6 +215,8 @@ class AuthorizationMatrixTest {
         // The output of a final job answers htmx's stop-polling status.
         routes.add(new Route("console GET /console/my/jobs/{id of A}/log", request -> asConsoleSession(request)
                 .get("/console/my/jobs/" + jobOfA + "/log"), jobs, nothing, console(expect(286, 286, 404, 404, 403, 403, 403), 303)));
+        routes.add(new Route("console GET /console/my/jobs/{id of A}/artifacts/{name}", request -> asConsoleSession(request)
+                .get("/console/my/jobs/" + jobOfA + "/artifacts/tmp/out/a.txt"), jobs, nothing, console(expect(200, 200, 404, 404, 403, 403, 403), 303)));
         routes.add(new Route("console GET /console/usage?tenant=A", request -> asConsoleSession(request).get("/console/usage?tenant=" + A),
                 jobs, nothing, console(expect(403, 403, 403, 403, 200, 403, 403), 303)));
         routes.add(new Route("console GET /console/jobs?tenant=A", request -> asConsoleSession(request).get("/console/jobs?tenant=" + A),
@@ -230,6 +240,15 @@ class AuthorizationMatrixTest {
                 .contentType(ContentType.URLENC).formParams(Map.of("tier", "restricted", "allowedImages", "busybox"))
                 .post("/console/tenants/" + A + "/policy/form"), policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 403, 403, 403), 403)));
         return routes;
+    }
+
+    /** Anonymous callers get a token without access; a token that does not verify is refused. */
+    private static Map<Caller, Integer> registry(Map<Caller, Integer> expected) {
+        for (Caller broken : List.of(Caller.EXPIRED, Caller.WRONG_ISSUER, Caller.FORGED_SIGNATURE, Caller.WRONG_AUDIENCE)) {
+            expected.put(broken, 401);
+        }
+        expected.put(Caller.NO_TOKEN, 200);
+        return expected;
     }
 
     /** Without a session that verifies (none, or a broken token in the cookie) a console page answers {@code withoutSession}. */

@@ -87,8 +87,8 @@ class JobDataReplicaIT {
         // One deployment: the API replica trusts the same token key and signs audit checkpoints with the same key.
         copyTree(root.resolve("engine/keys"), root.resolve("api/keys"));
         List<String> apiOnly = new ArrayList<>(shared);
-        apiOnly.addAll(List.of("-Dberth.dispatch.max-concurrent=0", "-Dberth.engine.runtime=/nonexistent/crun",
-                "-Dquarkus.http.limits.max-body-size=64M"));
+        // No body limit is raised: the 50 MB upload streams under the upload cap alone.
+        apiOnly.addAll(List.of("-Dberth.dispatch.max-concurrent=0", "-Dberth.engine.runtime=/nonexistent/crun"));
         api = PlatformProcess.start(jar, root.resolve("api"), "api", apiOnly);
         api.awaitReady(http, Duration.ofMinutes(3));
     }

@@ -23,6 +23,7 @@ public final class TenantQuotaValidator {
         check(violations, "logBytes", quota.logBytes());
         check(violations, "jobsPerHour", quota.jobsPerHour());
         check(violations, "registryBytes", quota.registryBytes());
+        check(violations, "artifactBytes", quota.artifactBytes());
         return List.copyOf(violations);
     }
 

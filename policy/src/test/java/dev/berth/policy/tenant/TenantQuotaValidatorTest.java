@@ -20,4 +20,14 @@ class TenantQuotaValidatorTest {
                 new Violation("quota.range", "cpuMillis", "must not be negative, got -1"),
                 new Violation("quota.required", "logBytes", "set logBytes (0 means none)"));
     }
+
+    @Test
+    void theStorageQuotasThatCameLaterDefaultWhenAbsentButAreRangeChecked() {
+        TenantQuota old = new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600);
+        assertThat(old.registryBytes()).isEqualTo(TenantQuota.DEFAULT_REGISTRY_BYTES);
+        assertThat(old.artifactBytes()).isEqualTo(TenantQuota.DEFAULT_ARTIFACT_BYTES);
+        assertThat(TenantQuotaValidator.validate(new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600, -1L, -2L))).containsExactly(
+                new Violation("quota.range", "registryBytes", "must not be negative, got -1"),
+                new Violation("quota.range", "artifactBytes", "must not be negative, got -2"));
+    }
 }

@@ -59,6 +59,15 @@ public class MyJobsResource {
         return pages.page(tenant, id, "/console/my/jobs/" + id, false);
     }
 
+    /** One artifact as a file download: the console session stands in for the API's bearer token. */
+    @GET
+    @Path("/{id}/artifacts/{name: .+}")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.TEXT_HTML})
+    public Response artifact(@PathParam("id") String id, @PathParam("name") String name, @QueryParam("attempt") Integer attempt) {
+        String tenant = access.requireTenant();
+        return pages.artifact(tenant, id, name, attempt);
+    }
+
     /** The output fragment the job page polls. */
     @GET
     @Path("/{id}/log")

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The quota form: six number fields to and from a {@link TenantQuota}. Only the text-to-number
+ * The quota form: a number field for every member of a {@link TenantQuota}. Only the text-to-number
  * step lives here; what counts as a valid quota is the quota validator's business, reached
  * through the same service the API uses.
  */
@@ -24,7 +24,12 @@ public final class QuotaForm {
             new Field("memoryMiB", "Memory (MiB)", "summed over running jobs"),
             new Field("pids", "Processes", "summed over running jobs"),
             new Field("logBytes", "Log bytes kept", "oldest logs go first beyond this"),
-            new Field("jobsPerHour", "Jobs per hour", "job starts in any hour"));
+            new Field("jobsPerHour", "Jobs per hour", "job starts in any hour"),
+            new Field("registryBytes", "Registry bytes", "images the tenant pushed; a push token is refused beyond this"),
+            new Field("artifactBytes", "Artifact bytes kept", "jobs' stored artifacts; oldest go first beyond this"));
+
+    /** The fields that hold bytes and so may pass the int range. */
+    private static final List<String> BYTES = List.of("logBytes", "registryBytes", "artifactBytes");
 
     private QuotaForm() {
     }
@@ -37,6 +42,8 @@ public final class QuotaForm {
         values.put("pids", String.valueOf(quota.pids()));
         values.put("logBytes", String.valueOf(quota.logBytes()));
         values.put("jobsPerHour", String.valueOf(quota.jobsPerHour()));
+        values.put("registryBytes", String.valueOf(quota.registryBytes()));
+        values.put("artifactBytes", String.valueOf(quota.artifactBytes()));
         return FormState.of(values);
     }
 
@@ -51,7 +58,7 @@ public final class QuotaForm {
             String value = values.get(field.name());
             if (!value.isEmpty() && !value.matches("-?\\d{1,18}")) {
                 state = state.withError(field.name(), "enter a whole number (0 means none), got \"" + value + "\"");
-            } else if (!value.isEmpty() && !field.name().equals("logBytes") && Long.parseLong(value) > Integer.MAX_VALUE) {
+            } else if (!value.isEmpty() && !BYTES.contains(field.name()) && Long.parseLong(value) > Integer.MAX_VALUE) {
                 state = state.withError(field.name(), "at most " + Integer.MAX_VALUE);
             }
         }
@@ -61,8 +68,12 @@ public final class QuotaForm {
     /** The quota a well-formed form stands for; empty fields stay null for the validator to name. */
     public static TenantQuota quota(FormState form) {
         return new TenantQuota(integer(form, "concurrentJobs"), integer(form, "cpuMillis"), integer(form, "memoryMiB"),
-                integer(form, "pids"), form.value("logBytes").isEmpty() ? null : Long.valueOf(form.value("logBytes")),
-                integer(form, "jobsPerHour"));
+                integer(form, "pids"), bytes(form, "logBytes"), integer(form, "jobsPerHour"), bytes(form, "registryBytes"),
+                bytes(form, "artifactBytes"));
+    }
+
+    private static Long bytes(FormState form, String field) {
+        return form.value(field).isEmpty() ? null : Long.valueOf(form.value(field));
     }
 
     private static Integer integer(FormState form, String field) {
