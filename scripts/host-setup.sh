@@ -33,7 +33,7 @@ find_jdk() {
 
 missing=()
 for pkg in crun runc uidmap busybox-static acl gcc libc6-dev libseccomp-dev skopeo podman docker-registry openssl chromium wrk \
-    postgresql-client python3 perl openjdk-17-jre-headless; do
+    postgresql-client python3 perl openjdk-17-jre-headless passt nftables dnsmasq-base; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ] || ! find_jdk >/dev/null; then
@@ -106,6 +106,13 @@ done
 if ! setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups -- test -r /; then
   log "letting $SERVICE_USER read / (runc needs it)"
   setfacl -m "u:$SERVICE_USER:rx" /
+fi
+
+# Egress jobs: pasta (run as the service user) opens /dev/net/tun inside each job's network
+# namespace. Only the service user gets it; the device stays 0600 root for everyone else.
+if ! getfacl -cp /dev/net/tun 2>/dev/null | grep -qx "user:$SERVICE_USER:rw-"; then
+  log "letting $SERVICE_USER open /dev/net/tun (pasta, for egress jobs)"
+  setfacl -m "u:$SERVICE_USER:rw" /dev/net/tun
 fi
 
 # --- cgroups --------------------------------------------------------------------------------

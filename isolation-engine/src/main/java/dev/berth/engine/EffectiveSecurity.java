@@ -1,12 +1,15 @@
 package dev.berth.engine;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.engine.network.EgressView;
 import dev.berth.policy.IdMapping;
 import dev.berth.policy.Limits;
 import java.util.List;
 
 /**
  * The isolation actually in force for a job, read from the kernel (ID maps, cgroup limits) after
- * the container was created and before the job's own code ran.
+ * the container was created and before the job's own code ran. {@code egress} is null unless the
+ * job runs in network mode egress: then what its network may reach, read back like the limits.
  */
 public record EffectiveSecurity(
         List<IdMapping> uidMappings,
@@ -18,5 +21,6 @@ public record EffectiveSecurity(
         boolean readOnlyRootfs,
         Limits limits,
         String network,
-        String cgroupVersion) {
+        String cgroupVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EgressView egress) {
 }

@@ -2,6 +2,7 @@ package dev.berth.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.engine.cgroup.CgroupDriver;
+import dev.berth.engine.network.EgressSettings;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.seccomp.SeccompLoading;
 import dev.berth.engine.spec.OciSpecBuilder;
@@ -19,6 +20,7 @@ record EngineServices(
         Path overlayRoot,
         Path collector,
         FifoPool fifos,
+        EgressSettings egress,
         ObjectMapper mapper,
         ExecutorService threads,
         ScheduledExecutorService timers) {

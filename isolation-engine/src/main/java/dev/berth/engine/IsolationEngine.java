@@ -7,6 +7,7 @@ import dev.berth.engine.host.HostReadiness;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.ResolvedImage;
+import dev.berth.engine.network.EgressSettings;
 import dev.berth.engine.runtime.CliOciRuntime;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.seccomp.SeccompCompiler;
@@ -59,6 +60,12 @@ public final class IsolationEngine implements AutoCloseable {
     private final Set<JobExecution> inFlight = ConcurrentHashMap.newKeySet();
 
     public IsolationEngine(EngineConfig config, OciRuntime runtime, CgroupDriver cgroups, ImageStore images) throws IOException {
+        this(config, runtime, cgroups, images, EgressSettings.host(List.of()));
+    }
+
+    /** An engine whose egress jobs leave through {@code egress}'s uplink. */
+    public IsolationEngine(EngineConfig config, OciRuntime runtime, CgroupDriver cgroups, ImageStore images, EgressSettings egress)
+            throws IOException {
         this.config = config;
         this.runtime = runtime;
         this.cgroups = cgroups;
@@ -72,7 +79,7 @@ public final class IsolationEngine implements AutoCloseable {
                 runtime.acceptsPrecompiledSeccomp());
         this.services = new EngineServices(config, runtime, cgroups, new OciSpecBuilder(mapper), seccomp,
                 OverlayRoot.install(config.workDir().resolve("bin")), ArtifactCollector.install(config.workDir().resolve("bin")),
-                new FifoPool(config.workDir().resolve("fifos")), mapper, threads, timers);
+                new FifoPool(config.workDir().resolve("fifos")), egress, mapper, threads, timers);
     }
 
     /** The engine for this host: the configured CLI runtime, the detected cgroup layout, the built-in image directory. */
@@ -82,10 +89,15 @@ public final class IsolationEngine implements AutoCloseable {
 
     /** The engine for this host, running the images of {@code images}. */
     public static IsolationEngine create(EngineConfig config, ImageStore images) throws IOException {
+        return create(config, images, EgressSettings.host(List.of()));
+    }
+
+    /** The engine for this host, running the images of {@code images}, its egress jobs connected as {@code egress} says. */
+    public static IsolationEngine create(EngineConfig config, ImageStore images, EgressSettings egress) throws IOException {
         return new IsolationEngine(config,
                 new CliOciRuntime(config.runtimeBinary(), config.stateDir()),
                 CgroupDriver.detect(config.cgroupParent()),
-                images);
+                images, egress);
     }
 
     /** Takes on a job that carries nothing but its command (see {@link #start(ExecutionPlan, Path, JobPayload)}). */

@@ -12,12 +12,16 @@ import dev.berth.engine.data.InputsDirectory;
 import dev.berth.engine.data.SecretStaging;
 import dev.berth.engine.logs.CappedLogCopier;
 import dev.berth.engine.logs.SecretMask;
+import dev.berth.engine.network.EgressView;
+import dev.berth.engine.network.JobNetwork;
 import dev.berth.engine.spec.BundleContext;
+import dev.berth.engine.spec.StartGateGenerator;
 import dev.berth.engine.spec.WorkingDirectory;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.IdMapping;
 import dev.berth.policy.seccomp.SeccompProfile;
 import dev.berth.policy.seccomp.SeccompProfiles;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -60,6 +65,7 @@ final class JobExecution {
     private String stopDetail;
     private StartGate gate;
     private boolean gateOpened;
+    private JobNetwork network;
 
     JobExecution(String containerId, ExecutionPlan plan, ResolvedImage image, Path logDir, JobPayload payload, EngineServices services) {
         this.containerId = containerId;
@@ -137,7 +143,8 @@ final class JobExecution {
              StartGate startGate = StartGate.open(gatePaths.stateFifo(), gatePaths.verdictFifo());
              JobCgroup cgroup = cgroups.create(containerId, plan.limits());
              ArtifactCollector collector = plan.data().artifacts() == null ? null
-                     : ArtifactCollector.listen(services.collector(), bundle, plan)) {
+                     : ArtifactCollector.listen(services.collector(), bundle, plan);
+             Closeable egressNetwork = this::closeNetwork) {
             synchronized (lock) {
                 gate = startGate;
             }
@@ -160,8 +167,16 @@ final class JobExecution {
                 return failure(TerminationReason.RuntimeError, "the runtime exited with status " + status
                         + " before the container was created: " + tail(logDir.resolve("stderr.log")));
             }
-            long pid = mapper.readTree(state.get()).path("pid").asLong();
-            Optional<EffectiveSecurity> security = admit(pid, cgroup, startGate);
+            OptionalLong hookPid = OptionalLong.empty();
+            long pid;
+            if (StartGateGenerator.reportsHookPid(plan)) {
+                String[] pids = state.get().split(" ", 3);
+                hookPid = OptionalLong.of(Long.parseLong(pids[0]));
+                pid = Long.parseLong(pids[1]);
+            } else {
+                pid = mapper.readTree(state.get()).path("pid").asLong();
+            }
+            Optional<EffectiveSecurity> security = admit(pid, hookPid, cgroup, startGate, bundle);
 
             Instant startedAt = Instant.now();
             var timeout = services.timers().schedule(() -> stop(TerminationReason.TimedOut,
@@ -204,8 +219,13 @@ final class JobExecution {
         }
     }
 
-    /** Verifies the created container in the kernel and opens the gate only if all is as planned. */
-    private Optional<EffectiveSecurity> admit(long pid, JobCgroup cgroup, StartGate startGate) throws IOException {
+    /**
+     * Verifies the created container in the kernel and opens the gate only if all is as planned.
+     * An egress job's network is connected here, through the namespaces of the gate's hook, and
+     * read back like the limits.
+     */
+    private Optional<EffectiveSecurity> admit(long pid, OptionalLong hookPid, JobCgroup cgroup, StartGate startGate, Path bundle)
+            throws IOException, InterruptedException {
         List<IdMapping> uidMap = ProcIdMaps.uidMap(pid);
         List<IdMapping> gidMap = ProcIdMaps.gidMap(pid);
         List<String> problems = new ArrayList<>(cgroup.verify(pid, plan.limits()));
@@ -215,6 +235,20 @@ final class JobExecution {
         }
         if (!gidMap.equals(plan.gidMappings())) {
             problems.add("gid map is " + gidMap + ", planned " + plan.gidMappings());
+        }
+        EgressView egress = null;
+        if (hookPid.isPresent()) {
+            try {
+                JobNetwork connected = JobNetwork.connect(hookPid.getAsLong(), plan, services.egress(), bundle);
+                synchronized (lock) {
+                    network = connected;
+                }
+                problems.addAll(connected.verify());
+                egress = connected.view();
+            } catch (IOException e) {
+                problems.add("the egress network could not be set up: " + e.getMessage() + " (host setup installs passt, nftables and "
+                        + "dnsmasq-base and lets the service user open /dev/net/tun: run ./berth up once as root)");
+            }
         }
         EffectiveSecurity security;
         synchronized (lock) {
@@ -227,13 +261,24 @@ final class JobExecution {
                 return Optional.empty();
             }
             security = new EffectiveSecurity(uidMap, gidMap, plan.uid(), plan.capabilities(), plan.seccompProfile(),
-                    plan.noNewPrivileges(), plan.readOnlyRootfs(), plan.limits(), plan.network(), cgroups.version());
+                    plan.noNewPrivileges(), plan.readOnlyRootfs(), plan.limits(), plan.network(), cgroups.version(), egress);
             startGate.open();
             gateOpened = true;
         }
         // Outside the lock: whatever listens to the start must never hold up a stop() of this job.
         started.complete(new JobStart(Instant.now(), security, image.digest()));
         return Optional.of(security);
+    }
+
+    private void closeNetwork() {
+        JobNetwork connected;
+        synchronized (lock) {
+            connected = network;
+            network = null;
+        }
+        if (connected != null) {
+            connected.close();
+        }
     }
 
     private JobOutcome conclude(int status, CgroupUsage used, Usage usage, Optional<EffectiveSecurity> security) {

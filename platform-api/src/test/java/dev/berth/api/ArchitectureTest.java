@@ -31,6 +31,10 @@ import jakarta.inject.Singleton;
 import jakarta.persistence.Entity;
 import jakarta.ws.rs.Path;
 import dev.berth.policy.data.JobData;
+import dev.berth.policy.egress.AlwaysDenied;
+import dev.berth.policy.egress.Cidr;
+import dev.berth.policy.egress.EgressRule;
+import dev.berth.policy.egress.PortRange;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -56,7 +60,8 @@ class ArchitectureTest {
 
     /** What a plan is made of and the references in it the engine resolves; nothing of admission. */
     private static final Set<Class<?>> PLAN_TYPES = Set.of(ExecutionPlan.class, Limits.class, IdMapping.class, IdRange.class,
-            Decision.class, ImageReference.class, SeccompProfile.class, SeccompProfiles.class, JobData.class);
+            Decision.class, ImageReference.class, SeccompProfile.class, SeccompProfiles.class, JobData.class,
+            EgressRule.class, Cidr.class, PortRange.class, AlwaysDenied.class);
 
     private static final DescribedPredicate<JavaClass> RESOURCES = describe("resources (JAX-RS resources, HTTP mappers and filters, health checks)",
             (JavaClass type) -> type.isAnnotatedWith(Path.class) || type.isAssignableTo(HealthCheck.class)

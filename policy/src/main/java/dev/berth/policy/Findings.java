@@ -17,6 +17,11 @@ final class Findings {
         decisions.add(new Decision(rule, detail));
     }
 
+    /** Whether a violation names {@code field} already, so a later rule need not pile another onto it. */
+    boolean refused(String field) {
+        return violations.stream().anyMatch(violation -> violation.field().equals(field));
+    }
+
     List<Violation> violations() {
         return violations;
     }

@@ -55,6 +55,7 @@ public final class JobAdmission {
         int retries = limits.retries(request.retries());
         var capabilities = CapabilityRule.resolve(request.capabilities(), ceilings, context, findings);
         String network = NetworkRule.resolve(request.network(), ceilings, context, findings);
+        var egress = EgressAllowList.resolve(network, request.egress(), context, findings);
         int uid = resolveUser(request.user(), findings);
         String workingDir = request.workingDir() == null ? DEFAULT_WORKING_DIR : request.workingDir();
         JobData data = DataRule.resolve(request, workingDir, resolvedLimits.scratchBytes(), dataCeilings, findings);
@@ -92,7 +93,8 @@ public final class JobAdmission {
                 timeout,
                 retries,
                 findings.decisions(),
-                data));
+                data,
+                egress));
     }
 
     private int resolveUser(Integer requested, Findings findings) {

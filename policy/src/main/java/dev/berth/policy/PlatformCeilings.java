@@ -26,6 +26,8 @@ public record PlatformCeilings(
     /** The one capability a job may ever hold: binding ports below 1024 inside its own network namespace. */
     public static final Set<String> GRANTABLE_CAPABILITIES = Set.of("NET_BIND_SERVICE");
     public static final String NO_NETWORK = "none";
+    /** Outbound connections to a tenant's allow-list only, through user-mode networking; see {@code dev.berth.policy.egress}. */
+    public static final String EGRESS_NETWORK = "egress";
     public static final String DEFAULT_SECCOMP_PROFILE = SeccompProfiles.RESTRICTED;
 
     public PlatformCeilings {

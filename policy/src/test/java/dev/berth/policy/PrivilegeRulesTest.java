@@ -8,6 +8,7 @@ import static dev.berth.policy.Requests.refusal;
 import static dev.berth.policy.Requests.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.policy.egress.EgressRule;
 import dev.berth.policy.tenant.TenantPolicy;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +20,8 @@ class PrivilegeRulesTest {
     private static final PlatformCeilings GENEROUS = new PlatformCeilings(1000, 2000, 256, 4096, 256, 1024, 64, 1024,
             3600, 86_400, 5, 1024, 1000, Set.of("NET_BIND_SERVICE"), Set.of("none", "egress"), "berth-restricted");
     private static final JobAdmission ADMISSION = new JobAdmission(GENEROUS);
-    private static final TenantPolicy BASELINE = policy("baseline", null, null, List.of("NET_BIND_SERVICE"),
-            List.of("none", "egress"), null, null, null, null);
+    private static final TenantPolicy BASELINE = new TenantPolicy("baseline", null, null, List.of("NET_BIND_SERVICE"),
+            List.of("none", "egress"), null, null, null, null, List.of(new EgressRule("203.0.113.0/24", "443", null)));
 
     @Test
     void aCapabilityThePlatformNeverGrants() {

@@ -130,14 +130,16 @@ final class SpecValidator {
     }
 
     private static void checkStartGate(JsonNode spec, List<SpecProblem> problems) {
-        for (JsonNode hook : spec.path("hooks").path("createRuntime")) {
-            for (JsonNode arg : hook.path("args")) {
-                if (arg.asText().equals(StartGateGenerator.HOOK_NAME)) {
-                    return;
+        for (String stage : List.of("createRuntime", "createContainer")) {
+            for (JsonNode hook : spec.path("hooks").path(stage)) {
+                for (JsonNode arg : hook.path("args")) {
+                    if (arg.asText().equals(StartGateGenerator.HOOK_NAME)) {
+                        return;
+                    }
                 }
             }
         }
-        problems.add(new SpecProblem("start-gate", "no createRuntime hook " + StartGateGenerator.HOOK_NAME
+        problems.add(new SpecProblem("start-gate", "no createRuntime or createContainer hook " + StartGateGenerator.HOOK_NAME
                 + ": the job's program would run before the engine saw its limits in the kernel"));
     }
 }

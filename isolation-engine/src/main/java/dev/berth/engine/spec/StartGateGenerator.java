@@ -2,6 +2,8 @@ package dev.berth.engine.spec;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.PlatformCeilings;
 
 /**
  * A createRuntime hook that holds the container after its namespaces and cgroup exist but before
@@ -21,13 +23,31 @@ public final class StartGateGenerator implements SpecGenerator {
      */
     private static final String SCRIPT = "IFS= read -r state; printf '%s\\n' \"$state\" > \"$1\" && read -r verdict < \"$2\" && [ \"$verdict\" = " + GO + " ]";
 
+    /**
+     * In network mode egress the gate is a createContainer hook: it runs inside the job's
+     * namespaces, and the service user can open the namespaces of the hook (a freshly executed,
+     * dumpable shell) where crun's own container process refuses it. crun runs the hook from the
+     * container process and reports pid 0 in its state, so the hook reports its own host pid and
+     * its parent's (the container process), read from the host's /proc that is still mounted
+     * before the pivot, in front of the state.
+     */
+    private static final String EGRESS_SCRIPT = "IFS= read -r state; read -r pid comm run ppid rest < /proc/self/stat;"
+            + " printf '%s %s %s\\n' \"$pid\" \"$ppid\" \"$state\" > \"$1\" && read -r verdict < \"$2\" && [ \"$verdict\" = " + GO + " ]";
+
+    /** Whether a plan's gate reports the hook's own pid and the container's in front of the state (see {@link #EGRESS_SCRIPT}). */
+    public static boolean reportsHookPid(ExecutionPlan plan) {
+        return PlatformCeilings.EGRESS_NETWORK.equals(plan.network());
+    }
+
     @Override
     public void generate(BundleContext context, ObjectNode spec) {
-        ArrayNode hooks = spec.withObject("/hooks").putArray("createRuntime");
+        boolean egress = reportsHookPid(context.plan());
+        // Appended: in egress mode the gate comes after the job data's createContainer hooks, so it opens last.
+        ArrayNode hooks = spec.withObject("/hooks").withArray(egress ? "createContainer" : "createRuntime");
         ObjectNode hook = hooks.addObject();
         hook.put("path", "/bin/sh");
         ArrayNode args = hook.putArray("args");
-        args.add("sh").add("-c").add(SCRIPT).add(HOOK_NAME)
+        args.add("sh").add("-c").add(egress ? EGRESS_SCRIPT : SCRIPT).add(HOOK_NAME)
                 .add(context.gate().stateFifo().toString())
                 .add(context.gate().verdictFifo().toString());
         hook.put("timeout", TIMEOUT_SECONDS);

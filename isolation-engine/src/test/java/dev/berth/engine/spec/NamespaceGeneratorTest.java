@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.PlatformCeilings;
 import org.junit.jupiter.api.Test;
 
 class NamespaceGeneratorTest {
@@ -66,6 +67,13 @@ class NamespaceGeneratorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("network mode " + OTHER_NETWORK + " is not supported by this engine");
         assertThat(spec).isEmpty();
+    }
+
+    @Test
+    void anEgressJobStartsWithTheSameFreshNamespacesAsNone() {
+        ExecutionPlan egress = admitted(privilegedRequest(null, PlatformCeilings.EGRESS_NETWORK), grantingCeilings(1024), BASELINE_POLICY);
+
+        assertThat(linux(egress)).isEqualTo(linux(admitted(privilegedRequest(null, null), grantingCeilings(1024), BASELINE_POLICY)));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.berth.engine.image.ResolvedImage;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.egress.EgressRule;
 import dev.berth.policy.IdRange;
 import dev.berth.policy.JobAdmission;
 import dev.berth.policy.JobRequest;
@@ -43,10 +44,13 @@ final class SpecFixtures {
     static final BundleContext.StartGate GATE = new BundleContext.StartGate(BUNDLE, BUNDLE.resolve("state.fifo"), BUNDLE.resolve("verdict.fifo"));
     /** One classic BPF instruction, {@code ret SECCOMP_RET_ERRNO|EPERM}: the smallest real default-deny program. */
     static final String DENY_ALL_PROGRAM = Base64.getEncoder().encodeToString(new byte[] {0x06, 0, 0, 0, 0x01, 0, 0x05, 0});
-    static final String OTHER_NETWORK = "egress";
-    /** A baseline-tier tenant that may have everything the platform can ever grant. */
+    /** A network mode a platform could be configured with that this engine does not run. */
+    static final String OTHER_NETWORK = "bridge";
+    /** A baseline-tier tenant that may have everything the platform can ever grant, egress to one documentation network included. */
     static final TenantPolicy BASELINE_POLICY = new TenantPolicy(Tier.BASELINE.id(), null, null,
-            List.copyOf(PlatformCeilings.GRANTABLE_CAPABILITIES), List.of(PlatformCeilings.NO_NETWORK, OTHER_NETWORK), null, null, null, null);
+            List.copyOf(PlatformCeilings.GRANTABLE_CAPABILITIES),
+            List.of(PlatformCeilings.NO_NETWORK, PlatformCeilings.EGRESS_NETWORK, OTHER_NETWORK), null, null, null, null,
+            List.of(new EgressRule("198.51.100.0/24", "443", null)));
 
     private SpecFixtures() {
     }
@@ -65,13 +69,14 @@ final class SpecFixtures {
         return new JobRequest("busybox", List.of("true"), null, null, null, capabilities, null, null, null, null, network);
     }
 
-    /** A platform baseline that grants all it ever may: NET_BIND_SERVICE and a second network mode. */
+    /** A platform baseline that grants all it ever may: NET_BIND_SERVICE, egress and a network mode this engine refuses. */
     static PlatformCeilings grantingCeilings(int openFiles) {
         PlatformCeilings defaults = PlatformCeilings.defaults();
         return new PlatformCeilings(defaults.defaultCpuMillis(), defaults.maxCpuMillis(), defaults.defaultMemoryMiB(), defaults.maxMemoryMiB(),
                 defaults.defaultPids(), defaults.maxPids(), defaults.defaultScratchMiB(), defaults.maxScratchMiB(),
                 defaults.defaultTimeoutSeconds(), defaults.maxTimeoutSeconds(), defaults.maxRetries(), openFiles, defaults.defaultUser(),
-                PlatformCeilings.GRANTABLE_CAPABILITIES, Set.of(PlatformCeilings.NO_NETWORK, OTHER_NETWORK), defaults.seccompProfile());
+                PlatformCeilings.GRANTABLE_CAPABILITIES, Set.of(PlatformCeilings.NO_NETWORK, PlatformCeilings.EGRESS_NETWORK, OTHER_NETWORK),
+                defaults.seccompProfile());
     }
 
     /** The plan the default platform and a tenant with the default policy get for the request. */

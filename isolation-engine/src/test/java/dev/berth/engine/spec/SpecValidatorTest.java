@@ -59,6 +59,8 @@ class SpecValidatorTest {
                 Named.of("default plan, precompiled seccomp", SAFE_PRECOMPILED),
                 Named.of("NET_BIND_SERVICE granted", built(context(admitted(privilegedRequest(List.of("NET_BIND_SERVICE"),
                         PlatformCeilings.NO_NETWORK), grantingCeilings(4096), BASELINE_POLICY)))),
+                Named.of("network egress, the gate a createContainer hook", built(context(admitted(privilegedRequest(null,
+                        PlatformCeilings.EGRESS_NETWORK), grantingCeilings(1024), BASELINE_POLICY)))),
                 Named.of("highest uid, smallest resources, working directory outside /tmp", built(context(admitted(
                         request(Map.of("HOME", "/srv"), "/srv", 65_535, new ResourceRequest(10, 8, 8, 1), "true"))))));
     }
@@ -234,7 +236,7 @@ class SpecValidatorTest {
     }
 
     private static void startGateChanges(List<UnsafeChange> cases) {
-        String reason = "no createRuntime hook " + StartGateGenerator.HOOK_NAME;
+        String reason = "no createRuntime or createContainer hook " + StartGateGenerator.HOOK_NAME;
         cases.add(unsafe("no hooks", remove("/hooks"), "start-gate", reason));
         cases.add(unsafe("no createRuntime hook", set("/hooks/createRuntime", List.of()), "start-gate", reason));
         cases.add(unsafe("gate moved to poststart", spec -> {

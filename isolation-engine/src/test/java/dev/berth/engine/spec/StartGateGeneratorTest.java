@@ -8,6 +8,9 @@ import static dev.berth.engine.spec.SpecFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.PlatformCeilings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +41,33 @@ class StartGateGeneratorTest {
         assertThat(hooks.size()).as("hook kinds in " + hooks).isEqualTo(1);
         assertThat(hooks.get("createRuntime")).hasSize(1);
         return hooks.get("createRuntime").get(0);
+    }
+
+    @Test
+    void anEgressJobsGateIsTheLastCreateContainerHookAndReportsItsAndItsParentsHostPidsBeforeTheState() throws Exception {
+        ExecutionPlan plan = admitted(SpecFixtures.privilegedRequest(null, PlatformCeilings.EGRESS_NETWORK), SpecFixtures.grantingCeilings(1024),
+                SpecFixtures.BASELINE_POLICY);
+        ObjectNode spec = SpecFixtures.MAPPER.createObjectNode();
+        spec.withObject("/hooks").withArray("createContainer").addObject().put("path", "/data-hook");
+        new StartGateGenerator().generate(context(plan, GATE, Optional.empty()), spec);
+
+        JsonNode hooks = spec.get("hooks");
+        assertThat(hooks.has("createRuntime")).isFalse();
+        assertThat(hooks.get("createContainer")).hasSize(2);
+        assertThat(hooks.get("createContainer").get(0).get("path").asText()).isEqualTo("/data-hook");
+        JsonNode gate = hooks.get("createContainer").get(1);
+        assertThat(gate.get("args").get(3).asText()).isEqualTo(StartGateGenerator.HOOK_NAME);
+        Path state = temp.resolve("state");
+        Path verdict = Files.writeString(temp.resolve("verdict"), StartGateGenerator.GO + "\n");
+        Process shell = new ProcessBuilder("sh", "-c", gate.get("args").get(2).asText(), StartGateGenerator.HOOK_NAME, state.toString(),
+                verdict.toString()).start();
+        try (OutputStream in = shell.getOutputStream()) {
+            in.write((STATE + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(shell.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(shell.exitValue()).isZero();
+        // /proc/self/stat of the gate's shell: its pid and its parent's as the host sees them, then the state unaltered.
+        assertThat(Files.readString(state)).isEqualTo(shell.pid() + " " + ProcessHandle.current().pid() + " " + STATE + "\n");
     }
 
     @Test

@@ -53,6 +53,12 @@ public interface BerthConfig {
 
         @WithDefault("10s")
         Duration killGrace();
+
+        /**
+         * Networks of the platform itself (database, identity provider, registry, other replicas)
+         * that egress jobs never reach, beside this host's own addresses; CIDRs or addresses.
+         */
+        Optional<List<String>> egressPlatformNetworks();
     }
 
     interface Dispatch {

@@ -86,7 +86,7 @@ class StrictJsonTest {
                 Case.of("a string for a number", JOB + ",\"timeoutSeconds\":\"10\"}", "timeoutSeconds: expected a whole number, got a string"),
                 Case.of("a duplicate key", JOB + ",\"user\":0,\"user\":1000}", "Duplicate field 'user'", "(in user)", "line 1, column"),
                 Case.of("an unknown field", JOB + ",\"timeout\":5}",
-                        "unknown field timeout; known fields: artifacts, capabilities, command, env, image, inputs, labels, network, "
+                        "unknown field timeout; known fields: artifacts, capabilities, command, egress, env, image, inputs, labels, network, "
                                 + "resources, retries, secrets, stdin, timeoutSeconds, user, workingDir"),
                 Case.of("trailing garbage", hash, "not valid JSON at line 1, column " + column(hash, "#"), "'#'"),
                 Case.of("a second object", twoObjects, "a second JSON value follows the object at line 1, column " + (column(twoObjects, "}{") + 1)),
@@ -172,7 +172,7 @@ class StrictJsonTest {
                 Case.of("a string for an array", "{\"allowedImages\":\"*\"}", "allowedImages: expected an array, got a string"),
                 Case.of("null in an allow-list", "{\"allowedImages\":[\"busybox\",null]}", "allowedImages[1]: null is not allowed here"),
                 Case.of("a misspelt field", "{\"maxResource\":{\"memoryMiB\":64}}", "unknown field maxResource; known fields: allowedCapabilities, "
-                        + "allowedImages, defaultTimeoutSeconds, deniedEnv, maxResources, maxRetries, maxTimeoutSeconds, networks, tier"),
+                        + "allowedImages, defaultTimeoutSeconds, deniedEnv, egress, maxResources, maxRetries, maxTimeoutSeconds, networks, tier"),
                 Case.of("a string for a nested number", "{\"maxResources\":{\"memoryMiB\":\"64\"}}", "maxResources.memoryMiB: expected a whole number, got a string"),
                 Case.of("a duplicate key", "{\"tier\":\"restricted\",\"tier\":\"baseline\"}", "Duplicate field 'tier'"),
                 Case.of("a comment", "{\"tier\":\"baseline\" /* for now */}", "not valid JSON at line 1, column 20", "comment")));

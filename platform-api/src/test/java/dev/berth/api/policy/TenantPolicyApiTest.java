@@ -123,6 +123,31 @@ class TenantPolicyApiTest {
     }
 
     @Test
+    void anEgressAllowListIsCheckedWhereItIsStoredAndAJobCannotUseItOutsideEgress() {
+        put("initech", "policy", Map.of("allowedImages", List.of("busybox"))).statusCode(200);
+        put("initech", "policy", Map.of("tier", "baseline", "egress", List.of(Map.of("destination", "10.0.0.1/8"),
+                Map.of("destination", "api.example.com", "ports", "0", "protocol", "sctp"))))
+                .statusCode(422).contentType("application/problem+json")
+                .body("violations.rule", contains("policy.egress", "policy.egress", "policy.egress"))
+                .body("violations.field", contains("egress[0].destination", "egress[1].ports", "egress[1].protocol"));
+        put("initech", "policy", Map.of("tier", "baseline", "egress", List.of(Map.of("destination", "169.254.169.254", "ports", "80"),
+                Map.of("destination", "198.51.100.0/24", "ports", "443"))))
+                .statusCode(422)
+                .body("violations.rule", contains("policy.egress-denied", "policy.egress-mode"))
+                .body("violations.field", contains("egress[0].destination", "egress"));
+        put("initech", "policy", Map.of("egress", "198.51.100.0/24")).statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("egress: expected an array"));
+        given().auth().oauth2(admin()).get("/api/v1/admin/tenants/initech/policy")
+                .then().statusCode(200).body("egress", equalTo(List.of()));
+
+        post("initech", "/dry-run", Map.of("image", "busybox", "command", List.of("true"),
+                "egress", List.of(Map.of("destination", "198.51.100.10", "ports", "443"))))
+                .statusCode(422).body("violations.rule", contains("network.egress-mode"));
+        post("initech", "/dry-run", Map.of("image", "busybox", "command", List.of("true"), "network", "egress"))
+                .statusCode(422).body("violations.rule", contains("network.ceiling"));
+    }
+
+    @Test
     void theDryRunShowsTheHardenedPlanAndStoresNothing() {
         long before = jobCount();
         JsonPath plan = post("umbrella", "/dry-run", BUSYBOX).statusCode(200).extract().jsonPath();

@@ -1,6 +1,7 @@
 package dev.berth.policy.tenant;
 
 import dev.berth.policy.PlatformCeilings;
+import dev.berth.policy.egress.EgressRule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +20,8 @@ public record TenantPolicy(
         Integer defaultTimeoutSeconds,
         Integer maxTimeoutSeconds,
         Integer maxRetries,
-        List<String> deniedEnv) {
+        List<String> deniedEnv,
+        List<EgressRule> egress) {
 
     public static final String ANY_IMAGE = "*";
 
@@ -30,11 +32,20 @@ public record TenantPolicy(
         allowedCapabilities = copy(allowedCapabilities, List.of());
         networks = copy(networks, List.of(PlatformCeilings.NO_NETWORK));
         deniedEnv = copy(deniedEnv, List.of());
+        egress = copy(egress, List.of());
+    }
+
+    /** A policy without an egress allow-list. */
+    public TenantPolicy(String tier, List<String> allowedImages, PerJobMaxima maxResources, List<String> allowedCapabilities,
+                        List<String> networks, Integer defaultTimeoutSeconds, Integer maxTimeoutSeconds, Integer maxRetries,
+                        List<String> deniedEnv) {
+        this(tier, allowedImages, maxResources, allowedCapabilities, networks, defaultTimeoutSeconds, maxTimeoutSeconds, maxRetries,
+                deniedEnv, null);
     }
 
     /** Restricted tier, any image the platform has, platform ceilings and defaults, no capabilities, no network. */
     public static TenantPolicy defaults() {
-        return new TenantPolicy(null, null, null, null, null, null, null, null, null);
+        return new TenantPolicy(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An unknown tier counts as the strictest one; the validator keeps such a policy from being stored. */
@@ -42,7 +53,7 @@ public record TenantPolicy(
         return Tier.of(tier).orElse(Tier.RESTRICTED);
     }
 
-    private static List<String> copy(List<String> values, List<String> absent) {
+    private static <T> List<T> copy(List<T> values, List<T> absent) {
         return values == null ? absent : Collections.unmodifiableList(new ArrayList<>(values));
     }
 }

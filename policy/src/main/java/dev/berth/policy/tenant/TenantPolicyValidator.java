@@ -3,6 +3,7 @@ package dev.berth.policy.tenant;
 import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ResourceRequest;
 import dev.berth.policy.Violation;
+import dev.berth.policy.egress.EgressRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -40,6 +41,26 @@ public final class TenantPolicyValidator {
         checkTimeouts(policy.defaultTimeoutSeconds(), policy.maxTimeoutSeconds());
         checkRange("maxRetries", policy.maxRetries(), 0, ceilings.maxRetries(), "", "policy.retries");
         checkDeniedEnv(policy.deniedEnv());
+        checkEgress(policy);
+    }
+
+    private void checkEgress(TenantPolicy policy) {
+        List<EgressRules.Problem> problems = EgressRules.check(policy.egress());
+        problems.forEach(problem -> refuse("policy.egress", "egress" + problem.field(), problem.message()));
+        if (!problems.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < policy.egress().size(); i++) {
+            if (EgressRules.alwaysDenied(policy.egress().get(i))) {
+                refuse("policy.egress-denied", "egress[" + i + "].destination", policy.egress().get(i).destination()
+                        + " lies wholly inside what the platform always denies (loopback, link-local and metadata, multicast): "
+                        + "allowing it would allow nothing; remove it");
+            }
+        }
+        if (!policy.egress().isEmpty() && !policy.networks().contains(PlatformCeilings.EGRESS_NETWORK)) {
+            refuse("policy.egress-mode", "egress", "an egress allow-list takes effect only in network mode \"egress\": add \"egress\" to networks "
+                    + "or leave egress out");
+        }
     }
 
     private void checkImages(List<String> patterns) {

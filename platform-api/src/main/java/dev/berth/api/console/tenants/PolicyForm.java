@@ -3,6 +3,7 @@ package dev.berth.api.console.tenants;
 import dev.berth.api.console.FormState;
 import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.Violation;
+import dev.berth.policy.egress.EgressRule;
 import dev.berth.policy.tenant.PerJobMaxima;
 import dev.berth.policy.tenant.TenantPolicy;
 import dev.berth.policy.tenant.Tier;
@@ -20,9 +21,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The policy as a form: tier, images, per-job maxima, capabilities, networks, timeouts, retries and
- * denied variables, each a field named by the path the policy validator names it with, so a
- * violation lands next to its field. Lists are one item per line (images, variables) or checkboxes
+ * The policy as a form: tier, images, per-job maxima, capabilities, networks, timeouts, retries,
+ * denied variables and the egress allow-list, each a field named by the path the policy validator names it with, so a
+ * violation lands next to its field. Lists are one item per line (images, variables, egress destinations) or checkboxes
  * of what the platform offers (capabilities, networks). Only the text-to-value step lives here.
  */
 public final class PolicyForm {
@@ -49,6 +50,7 @@ public final class PolicyForm {
     static final String CAPABILITIES = "allowedCapabilities";
     static final String NETWORKS = "networks";
     static final String DENIED_ENV = "deniedEnv";
+    static final String EGRESS = "egress";
     static final String TIER = "tier";
     static final List<Field> MAXIMA = List.of(
             new Field("maxResources.cpuMillis", "CPU per job (millicores)", "empty: the platform ceiling"),
@@ -59,7 +61,7 @@ public final class PolicyForm {
             new Field("defaultTimeoutSeconds", "Default timeout (s)", "for jobs that name none; empty: the platform default"),
             new Field("maxTimeoutSeconds", "Longest timeout (s)", "empty: the platform ceiling"),
             new Field("maxRetries", "Most retries", "empty: the platform ceiling"));
-    private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d+)]");
+    private static final Pattern INDEXED = Pattern.compile("(.+?)\\[(\\d+)](?:\\..+)?");
 
     private PolicyForm() {
     }
@@ -78,6 +80,7 @@ public final class PolicyForm {
         values.put("maxTimeoutSeconds", text(policy.maxTimeoutSeconds()));
         values.put("maxRetries", text(policy.maxRetries()));
         values.put(DENIED_ENV, String.join("\n", policy.deniedEnv()));
+        values.put(EGRESS, String.join("\n", policy.egress().stream().map(PolicyForm::egressLine).toList()));
         return FormState.of(values);
     }
 
@@ -92,6 +95,7 @@ public final class PolicyForm {
         values.put(CAPABILITIES, String.join("\n", checked(form, CAPABILITIES)));
         values.put(NETWORKS, String.join("\n", checked(form, NETWORKS)));
         values.put(DENIED_ENV, String.join("\n", lines(first(form, DENIED_ENV))));
+        values.put(EGRESS, String.join("\n", lines(first(form, EGRESS))));
         FormState state = FormState.of(values);
         for (Field field : numbers()) {
             String value = values.get(field.name());
@@ -108,7 +112,29 @@ public final class PolicyForm {
                 new PerJobMaxima(integer(form, "maxResources.cpuMillis"), integer(form, "maxResources.memoryMiB"),
                         integer(form, "maxResources.pids"), integer(form, "maxResources.scratchMiB")),
                 lines(form.value(CAPABILITIES)), lines(form.value(NETWORKS)), integer(form, "defaultTimeoutSeconds"),
-                integer(form, "maxTimeoutSeconds"), integer(form, "maxRetries"), lines(form.value(DENIED_ENV)));
+                integer(form, "maxTimeoutSeconds"), integer(form, "maxRetries"), lines(form.value(DENIED_ENV)),
+                lines(form.value(EGRESS)).stream().map(PolicyForm::egressRule).toList());
+    }
+
+    /** {@code destination [ports] [udp|tcp]}: what the policy validator cannot read stays in the destination, which it then refuses. */
+    private static EgressRule egressRule(String line) {
+        String[] words = line.trim().split("\\s+");
+        String ports = null;
+        String protocol = null;
+        for (int i = 1; i < words.length; i++) {
+            if (words[i].equals(EgressRule.TCP) || words[i].equals(EgressRule.UDP)) {
+                protocol = words[i];
+            } else if (ports == null) {
+                ports = words[i];
+            } else {
+                return new EgressRule(line.trim(), null, null);
+            }
+        }
+        return new EgressRule(words[0], ports, protocol);
+    }
+
+    private static String egressLine(EgressRule rule) {
+        return rule.destination() + (rule.ports() == null ? "" : " " + rule.ports()) + (rule.protocol() == null ? "" : " " + rule.protocol());
     }
 
     /** Violations of list items ({@code allowedImages[2]}) go next to their list, saying which item. */
