@@ -84,6 +84,24 @@ public final class PlatformProcess {
         process.waitFor();
     }
 
+    /** SIGSTOP: the JVM hangs (a long pause, a frozen VM) while its children, the jobs' containers, go on. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + output);
+        }
+    }
+
     /** SIGTERM; returns the exit status. */
     public int terminate(Duration limit) throws InterruptedException {
         process.destroy();

@@ -20,6 +20,8 @@ public interface BerthConfig {
 
     Logs logs();
 
+    Lease lease();
+
     Images images();
 
     Registry registry();
@@ -85,6 +87,24 @@ public interface BerthConfig {
 
         /** Names this replica in the jobs it claims; kept in the data directory when unset. */
         Optional<String> replicaId();
+    }
+
+    /**
+     * Engine replicas' leases. A replica silent for {@link #duration} has its attempts ended as
+     * lost (retried when retries are left) by whichever replica's reaper sees it first; it renews
+     * every {@link #renewInterval}, so it can miss a couple of renewals (a long GC pause, a slow
+     * database) without losing its jobs.
+     */
+    interface Lease {
+        @WithDefault("10s")
+        Duration duration();
+
+        @WithDefault("3s")
+        Duration renewInterval();
+
+        /** How often every replica looks for attempts of expired leases. */
+        @WithDefault("2s")
+        Duration reapInterval();
     }
 
     interface Logs {

@@ -5,18 +5,22 @@ import dev.berth.api.config.BerthConfig;
 import dev.berth.api.inputs.JobPayloads;
 import dev.berth.api.images.registry.RegistryFetch;
 import dev.berth.api.jobs.JobLogs;
+import dev.berth.api.jobs.LogShipper;
 import dev.berth.api.json.JsonColumns;
 import dev.berth.api.lifecycle.CancelRequested;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.lifecycle.JobChanged;
 import dev.berth.api.lifecycle.JobLifecycle;
 import dev.berth.api.lifecycle.JobQueued;
+import dev.berth.api.replica.EngineLease;
+import dev.berth.api.replica.LeaseLost;
 import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.engine.JobOutcome;
 import dev.berth.engine.JobPayload;
 import dev.berth.engine.RunningJob;
 import dev.berth.policy.ExecutionPlan;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +28,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +48,12 @@ import org.jboss.logging.Logger;
  * Committed submissions, ends and cancel requests wake it, those of other replicas too (see
  * JobAnnouncements); a poll catches the rest (retries whose backoff ran out, anything announced
  * while the listener was reconnecting).
+ *
+ * <p>It claims only under this replica's lease ({@link EngineLease}) and carries the lease's epoch
+ * into every write of an attempt's result; when the lease is lost it stops every job it runs,
+ * whose ends the fence then refuses to record (the reaper of some replica ends them as lost).
+ * On SIGTERM it drains: claims nothing more, lets running jobs finish within the shutdown grace,
+ * then stops the rest and hands them back to the queue.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -67,9 +78,13 @@ public class Dispatcher {
     JobArtifacts artifacts;
     @Inject
     RegistryFetch registryFetch;
+    @Inject
+    EngineLease lease;
+    @Inject
+    LogShipper shipper;
 
     /** A job this replica runs: what it holds of the host, and when its end is recorded and its container removed. */
-    private record Run(RunningJob handle, int cpuMillis, int memoryMiB, CompletableFuture<Void> done) {
+    private record Run(RunningJob handle, long epoch, int cpuMillis, int memoryMiB, CompletableFuture<Void> done) {
     }
 
     private final Map<UUID, Run> running = new ConcurrentHashMap<>();
@@ -83,7 +98,7 @@ public class Dispatcher {
     private final ExecutorService recorder = Executors.newVirtualThreadPerTaskExecutor();
     private HostCapacity capacity;
     private volatile boolean stopping;
-    /** Set once shutdown stops the jobs that outlived the grace period; their ends read PlatformShutdown. */
+    /** Set once shutdown stops the jobs that outlived the grace period; they are handed back (HandedBack). */
     private volatile boolean stoppingJobs;
     private Thread loop;
     private IsolationEngine engine;
@@ -99,9 +114,15 @@ public class Dispatcher {
         if (!reaped.isEmpty()) {
             LOG.warnf("removed %d container(s) a previous run left behind: %s", reaped.size(), reaped);
         }
-        int orphans = lifecycle.failOrphans();
+        long epoch = lease.acquire();
+        int orphans = lifecycle.failOrphans(epoch);
         if (orphans > 0) {
-            LOG.warnf("%d job(s) were running when the platform last stopped; they are FAILED with reason PlatformRestart", orphans);
+            LOG.warnf("%d job(s) were running when the platform last stopped; their attempts ended with reason PlatformRestart "
+                    + "(retried when retries are left)", orphans);
+        }
+        int adopted = shipper.adoptLeftovers();
+        if (adopted > 0) {
+            LOG.infof("stored the output of %d attempt(s) a previous run of this replica staged and had not shipped", adopted);
         }
         capacity = HostCapacity.of(config.dispatch());
         LOG.infof("dispatching up to %d jobs within %d CPU millis and %d MiB on this replica",
@@ -124,6 +145,16 @@ public class Dispatcher {
     /** Stops the job at once if this replica runs it (the request may have been made through another replica). */
     void cancelRequested(@Observes(during = TransactionPhase.AFTER_SUCCESS) CancelRequested request) {
         cancelLocal(request.id());
+    }
+
+    /** This replica may no longer run what it claimed under the lost lease: another replica may be retrying it already. */
+    void leaseLost(@Observes LeaseLost loss) {
+        running.forEach((id, run) -> {
+            if (run.epoch() == loss.epoch()) {
+                LOG.warnf("stopping job %s: the lease it was claimed under (epoch %d) is lost; its end will not be recorded here", id, loss.epoch());
+                run.handle().cancel();
+            }
+        });
     }
 
     private void wake() {
@@ -176,9 +207,13 @@ public class Dispatcher {
         if (room.cpuMillis() <= 0 || room.memoryMiB() <= 0) {
             return Optional.empty();
         }
+        long epoch = lease.epoch();
+        if (epoch == EngineLease.NONE) {
+            return Optional.empty();
+        }
         long start = System.nanoTime();
         try {
-            return lifecycle.claimNext(room.cpuMillis(), room.memoryMiB());
+            return lifecycle.claimNext(room.cpuMillis(), room.memoryMiB(), epoch);
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot claim queued jobs; retrying after the poll interval");
             return Optional.empty();
@@ -197,6 +232,7 @@ public class Dispatcher {
 
     private void launch(Job job) {
         int attempt = job.attempts;
+        long epoch = job.leaseEpoch;
         RunningJob handle;
         try {
             ExecutionPlan plan = json.read(job.planJson, ExecutionPlan.class);
@@ -205,14 +241,18 @@ public class Dispatcher {
             handle = engine.start(plan, logs.directory(job.id, attempt), payload);
         } catch (RuntimeException e) {
             // An image removed since admission or not fetched, a corrupt plan: this job cannot run here, now or later.
-            lifecycle.engineRefused(job.id, attempt, e.getMessage());
+            lifecycle.engineRefused(job.id, attempt, epoch, e.getMessage());
             return;
         }
+        shipper.track(job.id, job.tenant, attempt, epoch);
         CompletableFuture<Void> recorded = new CompletableFuture<>();
         CompletableFuture<Void> done = CompletableFuture.allOf(recorded, handle.released());
-        running.put(job.id, new Run(handle, job.cpuMillis, job.memoryMiB, done));
+        running.put(job.id, new Run(handle, epoch, job.cpuMillis, job.memoryMiB, done));
         CompletableFuture<Void> recordedStart = handle.started().thenAcceptAsync(start -> {
-            lifecycle.started(job.id, attempt, start);
+            if (!lifecycle.started(job.id, attempt, epoch, start)) {
+                fencedOff(job, attempt, epoch, handle);
+                return;
+            }
             metrics.started(job.tenant, attempt, Duration.between(job.createdAt, start.startedAt()));
         }, recorder);
         // The engine completes started() before outcome() or never; the end is recorded after the start.
@@ -220,13 +260,11 @@ public class Dispatcher {
                 .thenCompose(outcome -> handle.started().isDone()
                         ? recordedStart.handle((ignored, failure) -> outcome)
                         : CompletableFuture.completedFuture(outcome))
-                .thenAcceptAsync(outcome -> {
-                    storeArtifacts(job, attempt, outcome);
-                    lifecycle.finished(job.id, attempt, outcome, logs.bytes(job.id, attempt), stoppingJobs);
-                }, recorder)
+                .thenAcceptAsync(outcome -> record(job, attempt, epoch, outcome), recorder)
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        LOG.errorf(failure, "could not record the end of job %s; a restart of this replica marks it PlatformRestart", job.id);
+                        LOG.errorf(failure, "could not record the end of job %s; the reaper ends it as lost once this replica's lease is gone",
+                                job.id);
                     }
                     recorded.complete(null);
                 });
@@ -234,21 +272,56 @@ public class Dispatcher {
         done.whenComplete((ignored, failure) -> {
             running.remove(job.id);
             wake();
+            try {
+                logs.deleteStaged(job.id, attempt);
+            } catch (RuntimeException e) {
+                LOG.warnf("%s; the staged output of job %s stays on this replica's disk", e.getMessage(), job.id);
+            }
         });
     }
 
-    /** Before the end is recorded, so a client that sees the job final finds its artifacts too. */
-    private void storeArtifacts(Job job, int attempt, JobOutcome outcome) {
+    /** Artifacts and the rest of the output first, then the end, all under the attempt's fence. */
+    private void record(Job job, int attempt, long epoch, JobOutcome outcome) {
+        long logBytes;
         try {
-            artifacts.save(job.id, job.tenant, attempt, outcome.artifacts());
-        } catch (IOException | RuntimeException e) {
+            logBytes = shipper.finish(job.id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the last output of job " + job.id + " from " + logs.directory(job.id, attempt), e);
+        }
+        storeArtifacts(job, attempt, epoch, outcome);
+        if (lifecycle.finished(job.id, attempt, epoch, outcome, logBytes, stoppingJobs).isEmpty()) {
+            LOG.warnf("the end of job %s attempt %d was not recorded: the attempt is no longer this replica's (lease epoch %d fenced off)",
+                    job.id, attempt, epoch);
+        }
+    }
+
+    private void fencedOff(Job job, int attempt, long epoch, RunningJob handle) {
+        LOG.warnf("stopping job %s attempt %d: it is no longer this replica's to run (lease epoch %d fenced off)", job.id, attempt, epoch);
+        handle.cancel();
+    }
+
+    /** Before the end is recorded, so a client that sees the job final finds its artifacts too; fenced like the end. */
+    private void storeArtifacts(Job job, int attempt, long epoch, JobOutcome outcome) {
+        try {
+            boolean stored = QuarkusTransaction.requiringNew().call(() -> {
+                if (!lifecycle.holds(job.id, attempt, epoch)) {
+                    return false;
+                }
+                artifacts.save(job.id, job.tenant, attempt, outcome.artifacts());
+                return true;
+            });
+            if (!stored) {
+                LOG.warnf("the artifacts of job %s attempt %d were not stored: lease epoch %d was fenced off", job.id, attempt, epoch);
+            }
+        } catch (RuntimeException e) {
             LOG.errorf(e, "could not store the artifacts of job %s attempt %d; the job ends without them", job.id, attempt);
         }
     }
 
     /**
-     * SIGTERM: claim nothing more, let running jobs finish within the shutdown grace, then stop
-     * the rest (SIGTERM, kill grace, SIGKILL) and record their ends before the database goes.
+     * SIGTERM, a drain: claim nothing more, let running jobs finish within the shutdown grace, then
+     * stop the rest (SIGTERM, kill grace, SIGKILL) and hand them back to the queue before the
+     * database goes; last, give the lease up, so that anything not handed back is reaped at once.
      */
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
@@ -260,14 +333,16 @@ public class Dispatcher {
                 Thread.currentThread().interrupt();
             }
         }
-        if (awaitRunning(config.dispatch().shutdownGrace())) {
-            return;
+        if (!awaitRunning(config.dispatch().shutdownGrace())) {
+            LOG.warnf("handing back %d job(s) still running after the shutdown grace of %s", running.size(), config.dispatch().shutdownGrace());
+            stoppingJobs = true;
+            running.values().forEach(run -> run.handle().cancel());
+            if (!awaitRunning(config.engine().killGrace().plusSeconds(5))) {
+                LOG.warnf("%d job(s) did not stop in time; releasing the lease lets any replica reap them now", running.size());
+            }
         }
-        LOG.warnf("stopping %d job(s) still running after the shutdown grace of %s", running.size(), config.dispatch().shutdownGrace());
-        stoppingJobs = true;
-        running.values().forEach(run -> run.handle().cancel());
-        if (!awaitRunning(config.engine().killGrace().plusSeconds(5))) {
-            LOG.warnf("%d job(s) did not stop in time; the next start of this replica marks them PlatformRestart", running.size());
+        if (engine != null) {
+            lease.release();
         }
     }
 

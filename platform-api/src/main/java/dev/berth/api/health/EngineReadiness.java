@@ -1,5 +1,6 @@
 package dev.berth.api.health;
 
+import dev.berth.api.replica.EngineLease;
 import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,13 +14,19 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when the host can run rootless jobs, if this replica runs any; reports the runtime and the cgroup version. */
+/**
+ * Ready only when the host can run rootless jobs and the replica holds its engine lease (without it
+ * it claims nothing), if this replica runs any; reports the runtime, the cgroup version and the
+ * lease's epoch.
+ */
 @Readiness
 @ApplicationScoped
 public class EngineReadiness implements HealthCheck {
 
     @Inject
     LocalEngine localEngine;
+    @Inject
+    EngineLease lease;
 
     @Override
     public HealthCheckResponse call() {
@@ -36,6 +43,13 @@ public class EngineReadiness implements HealthCheck {
         } catch (IOException | RuntimeException e) {
             problems = new ArrayList<>(problems);
             problems.add("the OCI runtime does not answer: " + e.getMessage());
+        }
+        long epoch = lease.epoch();
+        response.withData("leaseEpoch", epoch);
+        if (epoch == EngineLease.NONE) {
+            problems = new ArrayList<>(problems);
+            problems.add("this replica holds no engine lease, so it claims no jobs: it renews one as soon as PostgreSQL answers "
+                    + "(see the berth-engine-lease log lines); a replica that is shutting down has released it");
         }
         for (int i = 0; i < problems.size(); i++) {
             response.withData("problem" + (i + 1), problems.get(i));

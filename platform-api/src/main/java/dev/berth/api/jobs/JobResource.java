@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import org.jboss.resteasy.reactive.RestMulti;
 
 /** Tenants submit, list, follow and cancel their jobs. */
 @Path("/api/v1/jobs")
@@ -108,17 +109,19 @@ public class JobResource {
                 .header("Berth-Artifact-Attempt", download.artifact().attempt()).build();
     }
 
+    /** Blocking only while the attempt is chosen: the output streams from the shared log store without holding a thread. */
     @GET
     @Path("/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response logs(@PathParam("id") UUID id, @QueryParam("stream") @DefaultValue("stdout") String stream,
-                         @QueryParam("attempt") String attempt, @QueryParam("offset") String offset,
-                         @QueryParam("follow") String follow) {
+    @Blocking
+    public RestMulti<byte[]> logs(@PathParam("id") UUID id, @QueryParam("stream") @DefaultValue("stdout") String stream,
+                                  @QueryParam("attempt") String attempt, @QueryParam("offset") String offset,
+                                  @QueryParam("follow") String follow) {
         LogReader.AttemptLog chosen = logReader.attempt(caller.id(), id, attempt);
         Long from = QueryValues.number("offset", offset);
-        return Response.ok(logReader.read(chosen, stream, from == null ? 0 : from, QueryValues.flag("follow", follow)),
-                        MediaType.TEXT_PLAIN_TYPE)
-                .header("Berth-Log-Attempt", chosen.attempt()).build();
+        return RestMulti.fromMultiData(logReader.stream(chosen, stream, from == null ? 0 : from, QueryValues.flag("follow", follow)))
+                .header("Berth-Log-Attempt", Integer.toString(chosen.attempt()))
+                .build();
     }
 
     /** An attempt number; one too large to be any job's is still refused as invalid-attempt, by the service. */

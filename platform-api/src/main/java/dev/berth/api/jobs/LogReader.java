@@ -3,20 +3,16 @@ package dev.berth.api.jobs;
 import dev.berth.api.lifecycle.Job;
 import dev.berth.api.problems.ProblemException;
 import dev.berth.api.problems.ProblemType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves one stream of one attempt from a byte offset: what is there now, or, when following,
@@ -26,13 +22,17 @@ import java.util.function.BooleanSupplier;
 @ApplicationScoped
 public class LogReader {
 
-    private static final Duration POLL = Duration.ofMillis(200);
-    private static final int CHUNK = 64 * 1024;
+    private static final int READ_BYTES = 1024 * 1024;
 
     @Inject
     JobLogs logs;
     @Inject
     JobService jobs;
+    @Inject
+    LogFollowers followers;
+
+    /** Each read of the store runs on a virtual thread of its own, which ends with the read. */
+    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
 
     /** One attempt's output of a tenant's job. */
     public record AttemptLog(String tenant, UUID job, int attempt) {
@@ -66,51 +66,60 @@ public class LogReader {
         return requested.intValue();
     }
 
-    public StreamingOutput read(AttemptLog log, String stream, long offset, boolean follow) {
+    /**
+     * One stream of the attempt from a byte offset, as it is stored in the shared log store: what
+     * is there now, or, when following, everything the attempt writes until it is over. Demand
+     * driven: the next read runs when the client has taken the previous bytes, and a follower
+     * waiting for output holds no thread (see {@link LogFollowers}).
+     */
+    public Multi<byte[]> stream(AttemptLog log, String stream, long offset, boolean follow) {
         if (offset < 0) {
             throw new ProblemException(ProblemType.INVALID_OFFSET, "offset is a byte count from 0, got " + offset);
         }
-        Path file = logs.file(log.job(), log.attempt(), stream);
-        if (!follow) {
-            return out -> copyFrom(file, offset, out);
-        }
+        JobLogs.stream(stream);
+        AtomicLong position = new AtomicLong(offset);
+        return Multi.createBy().repeating()
+                .completionStage(() -> next(log, stream, position, follow))
+                .until(bytes -> bytes.length == 0);
+    }
+
+    /** The same for a blocking writer (the console's tail, clients that want an {@code OutputStream}). */
+    public StreamingOutput read(AttemptLog log, String stream, long offset, boolean follow) {
+        Multi<byte[]> bytes = stream(log, stream, offset, follow);
         return out -> {
-            long position = offset;
-            BooleanSupplier over = () -> jobs.attemptOver(log.tenant(), log.job(), log.attempt());
-            while (true) {
-                // Read the state before the bytes: output written before the attempt ended is then never missed.
-                boolean ended = over.getAsBoolean();
-                position = copyFrom(file, position, out);
-                if (ended) {
-                    return;
-                }
-                try {
-                    Thread.sleep(POLL);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            for (byte[] chunk : bytes.subscribe().asIterable()) {
+                out.write(chunk);
+                out.flush();
             }
         };
     }
 
-    /** Copies what the file holds past the position; returns the new position. */
-    private static long copyFrom(Path file, long position, OutputStream out) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return position;
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-            long at = position;
-            int read;
-            while ((read = channel.read(buffer.clear(), at)) > 0) {
-                out.write(buffer.array(), 0, read);
-                at += read;
+    /** The next bytes past the position; empty once there are none and no more will come. */
+    private CompletableFuture<byte[]> next(AttemptLog log, String stream, AtomicLong position, boolean follow) {
+        CompletableFuture<byte[]> next = new CompletableFuture<>();
+        poll(log, stream, position, follow, next);
+        return next;
+    }
+
+    private void poll(AttemptLog log, String stream, AtomicLong position, boolean follow, CompletableFuture<byte[]> next) {
+        readers.execute(() -> {
+            try {
+                CompletableFuture<Void> signal = follow ? followers.next(log.job()) : null;
+                // Read the state before the bytes: output written before the attempt ended is then never missed.
+                boolean over = !follow || QuarkusTransaction.requiringNew().call(() -> jobs.attemptOver(log.tenant(), log.job(), log.attempt()));
+                byte[] bytes = logs.read(log.job(), log.attempt(), stream, position.get(), READ_BYTES);
+                if (bytes.length > 0 || over) {
+                    if (signal != null) {
+                        signal.cancel(false);
+                    }
+                    position.addAndGet(bytes.length);
+                    next.complete(bytes);
+                    return;
+                }
+                signal.whenComplete((ignored, failure) -> poll(log, stream, position, follow, next));
+            } catch (RuntimeException e) {
+                next.completeExceptionally(e);
             }
-            out.flush();
-            return at;
-        } catch (NoSuchFileException e) {
-            return position;
-        }
+        });
     }
 }

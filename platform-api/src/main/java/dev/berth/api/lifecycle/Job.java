@@ -113,6 +113,10 @@ public class Job {
     /** The replica that claimed the job last. */
     public String runner;
 
+    /** The fencing token of the latest attempt: the epoch of the lease its replica held when it claimed the job. */
+    @Column(name = "lease_epoch")
+    public Long leaseEpoch;
+
     @Column(name = "cancel_requested_at")
     public Instant cancelRequestedAt;
 

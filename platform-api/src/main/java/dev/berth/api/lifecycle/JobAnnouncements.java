@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -51,6 +52,8 @@ public class JobAnnouncements {
     Event<JobQueued> queued;
     @Inject
     Event<CancelRequested> cancelRequests;
+    @Inject
+    Event<OutputAppended> outputs;
 
     private volatile boolean stopping;
     private volatile boolean listening;
@@ -66,6 +69,12 @@ public class JobAnnouncements {
     @Transactional(Transactional.TxType.MANDATORY)
     void cancelRequested(Job job) {
         announce(new Announcement(Announcement.Kind.CANCEL_REQUESTED, job.id, job.tenant, replica.get()));
+    }
+
+    /** More of the job's output was stored in this transaction; followers on any replica read on. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void outputAppended(UUID id, String tenant) {
+        announce(new Announcement(Announcement.Kind.OUTPUT, id, tenant, replica.get()));
     }
 
     /** Whether this replica hears other replicas' transitions right now (it reconnects after losing the database). */
@@ -84,6 +93,7 @@ public class JobAnnouncements {
     private void fire(Announcement announcement) {
         switch (announcement.kind()) {
             case CANCEL_REQUESTED -> cancelRequests.fire(new CancelRequested(announcement.id()));
+            case OUTPUT -> outputs.fire(new OutputAppended(announcement.id(), announcement.tenant()));
             case QUEUED -> {
                 queued.fire(new JobQueued(announcement.id(), announcement.tenant()));
                 changes.fire(new JobChanged(announcement.id(), announcement.tenant(), JobState.QUEUED));

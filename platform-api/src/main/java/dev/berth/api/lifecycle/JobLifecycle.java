@@ -1,5 +1,6 @@
 package dev.berth.api.lifecycle;
 
+import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.AuditLog;
 import dev.berth.api.audit.Provenance;
 import dev.berth.api.config.BerthConfig;
@@ -20,6 +21,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +37,14 @@ import java.util.UUID;
  * <pre>
  * submit -> QUEUED -claimNext-> STARTING -started-> RUNNING -finished-> SUCCEEDED | FAILED | CANCELLED
  *             ^  |                 |                   |          (a failed attempt with retries left: QUEUED again)
- *             |  cancel -> CANCELLED    engineRefused, failOrphans -> FAILED
+ *             |  cancel -> CANCELLED    engineRefused -> FAILED
+ *             +------------------------ reapLost, failOrphans (retries left, or handed back at shutdown)
  * </pre>
+ *
+ * <p>Every write of an attempt's result is fenced: it names the lease epoch its replica claimed
+ * the job under, and is refused (nothing changes, the caller gets {@code false} or empty) unless
+ * the job is still in that attempt under that epoch and the lease is unexpired. A replica that
+ * lost its lease while a job ran therefore never overwrites what the reaper or a retry recorded.
  */
 @ApplicationScoped
 public class JobLifecycle {
@@ -127,44 +135,66 @@ public class JobLifecycle {
      * advisory lock: quota totals are checked and changed atomically.
      */
     @Transactional
-    public Optional<Job> claimNext(int freeCpuMillis, int freeMemoryMiB) {
+    public Optional<Job> claimNext(int freeCpuMillis, int freeMemoryMiB, long epoch) {
         store.lockClaims();
-        Optional<Job> claimed = queue.next(freeCpuMillis, freeMemoryMiB).flatMap(id -> store.claim(id, replica.get()));
+        if (!store.leaseLive(epoch)) {
+            return Optional.empty();
+        }
+        Optional<Job> claimed = queue.next(freeCpuMillis, freeMemoryMiB).flatMap(id -> store.claim(id, replica.get(), epoch));
         claimed.ifPresent(job -> {
             Instant now = Instant.now();
-            store.openAttempt(job, replica.get(), now);
+            store.openAttempt(job, replica.get(), epoch, now);
             store.takeTurn(job.tenant, now);
             announcements.changed(job, JobState.STARTING);
         });
         return claimed;
     }
 
-    /** STARTING to RUNNING: the engine let the program through its start gate with this security in force. */
+    /**
+     * STARTING to RUNNING: the engine let the program through its start gate with this security in force.
+     *
+     * @return false when the fence refused the write: the attempt is no longer this replica's to run
+     */
     @Transactional
-    public void started(UUID id, int attempt, JobStart start) {
+    public boolean started(UUID id, int attempt, long epoch, JobStart start) {
+        Job job = store.lock(id);
+        if (!store.fenceHolds(job, attempt, epoch)) {
+            return false;
+        }
         boolean running = store.markRunning(id, start.startedAt(), json.write(start.security()), start.imageDigest());
         store.attemptStarted(id, attempt, start.startedAt());
         if (running) {
-            Job job = store.find(id);
+            store.reload(job);
             announcements.changed(job, JobState.RUNNING);
             audit.record(JobAudit.started(job));
             attemptsStarted.fire(new AttemptStarted(id, job.tenant, attempt, start.startedAt()));
         }
+        return true;
     }
 
     /**
      * Records how an attempt ended. A failed attempt is queued again after a backoff while
-     * attempts remain and nobody asked to cancel; otherwise the job's state is final.
+     * attempts remain and nobody asked to cancel; otherwise the job's state is final. An attempt
+     * the replica stopped because it is shutting down is handed back: queued again at once,
+     * without using up a retry.
      *
-     * @param logBytes what the attempt's output takes on disk
+     * @param logBytes what the attempt's output takes in the shared log store
      * @param shutdown the platform stopped the job while shutting down (the engine calls that a cancel)
-     * @return the job's state now
+     * @return the job's state now; empty when the fence refused the write (nothing was recorded)
      */
     @Transactional
-    public JobState finished(UUID id, int attempt, JobOutcome outcome, long logBytes, boolean shutdown) {
+    public Optional<JobState> finished(UUID id, int attempt, long epoch, JobOutcome outcome, long logBytes, boolean shutdown) {
         Job job = store.lock(id);
+        if (!store.fenceHolds(job, attempt, epoch)) {
+            return Optional.empty();
+        }
         JobReason reason = reasonOf(outcome, shutdown);
-        String detail = reason == JobReason.PlatformShutdown ? "the platform shut down and stopped the job after its grace period"
+        boolean handedBack = reason == JobReason.HandedBack && job.cancelRequestedAt == null;
+        if (handedBack) {
+            store.grantAttempt(id);
+            store.reload(job);
+        }
+        String detail = reason == JobReason.HandedBack ? "replica " + replica.get() + " shut down and stopped the attempt after its grace period"
                 : outcome.detail();
         JobState end = outcome.succeeded() ? JobState.SUCCEEDED
                 : job.cancelRequestedAt != null || reason == JobReason.Cancelled ? JobState.CANCELLED
@@ -172,9 +202,10 @@ public class JobLifecycle {
         Instant now = Instant.now();
         store.closeAttempt(job, attempt, end, reason, detail, outcome.exitCode().orElse(null), outcome.usage(), now);
         boolean retry = end == JobState.FAILED && job.attempts < job.maxAttempts;
-        Instant retryAt = retry ? now.plus(backoff().after(job.attempts)) : null;
+        Instant retryAt = !retry ? null : handedBack ? now : now.plus(backoff().after(job.attempts));
         store.end(id, new Ending(retry ? JobState.QUEUED : end, reason,
-                retry ? "attempt " + job.attempts + " of " + job.maxAttempts + " failed (" + detail + "); retrying at " + retryAt : detail,
+                handedBack ? detail + "; queued again without using up a retry"
+                        : retry ? "attempt " + job.attempts + " of " + job.maxAttempts + " failed (" + detail + "); retrying at " + retryAt : detail,
                 outcome.exitCode().orElse(null), outcome.imageDigest(),
                 outcome.security().map(json::write).orElse(job.securityJson),
                 total(job.cpuSeconds) + outcome.usage().cpuSeconds(), total(job.wallSeconds) + outcome.usage().wallSeconds(),
@@ -184,13 +215,16 @@ public class JobLifecycle {
         announcements.changed(job, job.state);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
         attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, outcome.usage(), now));
-        return job.state;
+        return Optional.of(job.state);
     }
 
     /** STARTING to FAILED: the engine could not take the job on; this is not the job's fault, and retrying would not help. */
     @Transactional
-    public void engineRefused(UUID id, int attempt, String detail) {
+    public void engineRefused(UUID id, int attempt, long epoch, String detail) {
         Job job = store.lock(id);
+        if (!store.fenceHolds(job, attempt, epoch)) {
+            return;
+        }
         Instant now = Instant.now();
         store.closeAttempt(job, attempt, JobState.FAILED, JobReason.EngineError, detail, null, NOTHING_USED, now);
         store.fail(id, JobReason.EngineError, detail, now);
@@ -200,22 +234,64 @@ public class JobLifecycle {
     }
 
     /**
-     * STARTING or RUNNING to FAILED for every job this replica's previous run left behind: they
-     * can no longer be followed.
+     * Ends the attempts this replica's previous run (under an earlier lease) left behind: they can
+     * no longer be followed. Each job is retried when it has retries left, otherwise FAILED.
      *
+     * @param epoch the lease this replica holds now; attempts claimed under it are not orphans
      * @return how many jobs
      */
     @Transactional
-    public int failOrphans() {
-        List<Job> orphans = store.activeOf(replica.get());
+    public int failOrphans(long epoch) {
+        return endLost(store.lockOrphansOf(replica.get(), epoch), JobReason.PlatformRestart,
+                "the platform restarted while the job was starting or running");
+    }
+
+    /**
+     * Ends, as lost, a batch of attempts whose replica's lease expired or is gone: retried when the
+     * job has retries left, otherwise FAILED (CANCELLED if a cancel was asked). Any replica may
+     * call it at any time; replicas reaping at once take disjoint jobs.
+     *
+     * @return how many attempts were ended; a full batch means more may be waiting
+     */
+    @Transactional
+    public int reapLost(int batch) {
+        return endLost(store.lockLost(batch), JobReason.NodeLost, "the engine replica running it stopped renewing its lease");
+    }
+
+    /** Ends the latest attempt of each locked, active job; usage died with the replica that measured it. */
+    private int endLost(List<UUID> ids, JobReason reason, String why) {
         Instant now = Instant.now();
-        int failed = store.failActive(replica.get(), JobReason.PlatformRestart, "the platform restarted while the job was starting or running",
-                now);
-        orphans.forEach(job -> announcements.changed(store.reload(job), job.state));
-        audit.recordAll(orphans.stream().map(JobAudit::ended).toList(), Provenance.PLATFORM);
-        // What an orphan used died with the replica that measured it.
-        orphans.forEach(job -> attemptsEnded.fire(new AttemptEnded(job.id, job.tenant, job.attempts, job.state, NOTHING_USED, now)));
-        return failed;
+        List<AuditEntry> entries = new ArrayList<>();
+        for (UUID id : ids) {
+            Job job = store.find(id);
+            int attempt = job.attempts;
+            String detail = why + " (replica " + job.runner + ", lease epoch " + job.leaseEpoch + ")";
+            store.closeAttempt(job, attempt, JobState.FAILED, reason, detail, null, NOTHING_USED, now);
+            boolean cancelled = job.cancelRequestedAt != null;
+            boolean retry = !cancelled && attempt < job.maxAttempts;
+            Instant retryAt = retry ? now.plus(backoff().after(attempt)) : null;
+            store.end(id, new Ending(cancelled ? JobState.CANCELLED : retry ? JobState.QUEUED : JobState.FAILED,
+                    cancelled ? JobReason.Cancelled : reason,
+                    retry ? "attempt " + attempt + " of " + job.maxAttempts + " lost: " + detail + "; retrying at " + retryAt : detail,
+                    null, job.imageDigest, job.securityJson, total(job.cpuSeconds), total(job.wallSeconds),
+                    job.peakMemoryBytes == null ? 0 : job.peakMemoryBytes, job.logBytes, retryAt, retry ? null : now));
+            store.reload(job);
+            announcements.changed(job, job.state);
+            entries.add(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
+            attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, NOTHING_USED, now));
+        }
+        audit.recordAll(entries, Provenance.PLATFORM);
+        return ids.size();
+    }
+
+    /**
+     * Whether the attempt is still this replica's under the epoch, for a write of its result made
+     * outside this class (its artifacts): the job's row stays locked until the caller's
+     * transaction ends, so no reaper ends the attempt in between.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean holds(UUID id, int attempt, long epoch) {
+        return store.fenceHolds(store.lock(id), attempt, epoch);
     }
 
     /** Jobs this replica runs that someone asked to cancel, possibly through another replica. */
@@ -234,7 +310,7 @@ public class JobLifecycle {
     private static JobReason reasonOf(JobOutcome outcome, boolean shutdown) {
         Optional<TerminationReason> engine = outcome.reason();
         if (shutdown && engine.filter(reason -> reason == TerminationReason.Cancelled).isPresent()) {
-            return JobReason.PlatformShutdown;
+            return JobReason.HandedBack;
         }
         return engine.map(JobReason::of).orElse(outcome.succeeded() ? null : JobReason.Error);
     }

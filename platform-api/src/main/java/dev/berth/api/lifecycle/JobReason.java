@@ -16,7 +16,9 @@ public enum JobReason {
     Error("The job's program exited with a status other than 0."),
     EngineError("The engine could not take the job on at all (an image gone since admission, a corrupt plan)."),
     PlatformShutdown("The platform shut down and stopped the job after the shutdown grace."),
-    PlatformRestart("The platform restarted while the job was starting or running on it.");
+    PlatformRestart("The platform restarted while the job was starting or running on it."),
+    NodeLost("The engine replica running the attempt stopped renewing its lease (it died, hung or lost the database); the attempt is lost."),
+    HandedBack("The engine replica running the attempt shut down before it ended and handed the job back to the queue; this does not use up a retry.");
 
     private final String meaning;
 

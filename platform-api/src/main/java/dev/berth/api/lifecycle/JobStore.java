@@ -108,26 +108,64 @@ class JobStore {
      *
      * @return the claimed job, or empty if it was no longer queued or is locked
      */
-    Optional<Job> claim(UUID id, String runner) {
-        boolean claimed = !em.createNativeQuery("UPDATE jobs SET state = :starting, attempts = attempts + 1, runner = :runner, "
+    Optional<Job> claim(UUID id, String runner, long epoch) {
+        boolean claimed = !em.createNativeQuery("UPDATE jobs SET state = :starting, attempts = attempts + 1, runner = :runner, lease_epoch = :epoch, "
                         + "not_before = NULL WHERE id = (SELECT id FROM jobs WHERE id = :id AND state = :queued FOR UPDATE SKIP LOCKED) "
                         + "RETURNING id", UUID.class)
                 .setParameter("starting", JobState.STARTING.name())
                 .setParameter("runner", runner)
+                .setParameter("epoch", epoch)
                 .setParameter("id", id)
                 .setParameter("queued", JobState.QUEUED.name())
                 .getResultList().isEmpty();
         return claimed ? Optional.of(find(id)) : Optional.empty();
     }
 
-    void openAttempt(Job job, String runner, Instant claimedAt) {
-        em.createNativeQuery("INSERT INTO job_attempts (job_id, attempt, tenant, runner, claimed_at) VALUES (:id, :attempt, :tenant, :runner, :now)")
+    void openAttempt(Job job, String runner, long epoch, Instant claimedAt) {
+        em.createNativeQuery("INSERT INTO job_attempts (job_id, attempt, tenant, runner, lease_epoch, claimed_at) "
+                        + "VALUES (:id, :attempt, :tenant, :runner, :epoch, :now)")
                 .setParameter("id", job.id)
                 .setParameter("attempt", job.attempts)
                 .setParameter("tenant", job.tenant)
                 .setParameter("runner", runner)
+                .setParameter("epoch", epoch)
                 .setParameter("now", claimedAt)
                 .executeUpdate();
+    }
+
+    /** Whether the lease with this epoch is unexpired by the database's clock. */
+    boolean leaseLive(long epoch) {
+        return !em.createNativeQuery("SELECT 1 FROM engine_leases WHERE epoch = :epoch AND expires_at > now()")
+                .setParameter("epoch", epoch).getResultList().isEmpty();
+    }
+
+    /**
+     * The fencing check of every write of an attempt's result, on the job's locked row: the job is
+     * still active in this attempt, the attempt was claimed under this epoch, and that lease is
+     * unexpired. A reaper that ended the attempt as lost (or a retry claimed since) fails it.
+     */
+    boolean fenceHolds(Job job, int attempt, long epoch) {
+        return job != null && JobState.ACTIVE.contains(job.state) && job.attempts == attempt && job.leaseEpoch != null
+                && job.leaseEpoch == epoch && leaseLive(epoch);
+    }
+
+    /**
+     * Active jobs whose attempt's lease is expired or gone, locked with {@code SKIP LOCKED} so that
+     * the reapers of several replicas share the work and never wait for each other.
+     */
+    List<UUID> lockLost(int limit) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("SELECT j.id FROM jobs j WHERE j.state IN (" + JobState.sql(JobState.ACTIVE) + ") "
+                        + "AND j.lease_epoch IS NOT NULL AND NOT EXISTS (SELECT 1 FROM engine_leases l WHERE l.epoch = j.lease_epoch "
+                        + "AND l.expires_at > now()) LIMIT :limit FOR UPDATE OF j SKIP LOCKED", UUID.class)
+                .setParameter("limit", limit)
+                .getResultList();
+        return ids;
+    }
+
+    /** The replica that runs the job's latest attempt stopped without ending it: one more attempt is allowed. */
+    void grantAttempt(UUID id) {
+        em.createNativeQuery("UPDATE jobs SET max_attempts = max_attempts + 1 WHERE id = :id").setParameter("id", id).executeUpdate();
     }
 
     /** The tenant's turn was just taken: it goes to the back of the round. */
@@ -219,39 +257,18 @@ class JobStore {
                 .executeUpdate();
     }
 
-    /** Jobs the runner had claimed and not finished; jobs from before replicas were named (runner NULL) count as its own. */
-    List<Job> activeOf(String runner) {
-        return em.createQuery("SELECT j FROM Job j WHERE j.state IN :active AND (j.runner = :runner OR j.runner IS NULL)", Job.class)
-                .setParameter("active", JobState.ACTIVE)
-                .setParameter("runner", runner)
-                .getResultList();
-    }
-
     /**
-     * Ends every job the runner had claimed and not finished FAILED, with its open attempt.
-     *
-     * @return how many jobs
+     * Jobs the runner had claimed under an earlier lease and not finished, locked; jobs from
+     * before replicas were named (runner NULL) or held leases count as its own.
      */
-    int failActive(String runner, JobReason reason, String detail, Instant now) {
-        em.createNativeQuery("UPDATE job_attempts a SET finished_at = :now, outcome = :failed, reason = :reason, detail = :detail "
-                        + "FROM jobs j WHERE a.job_id = j.id AND a.attempt = j.attempts AND a.finished_at IS NULL "
-                        + "AND j.state IN (:active) AND (j.runner = :runner OR j.runner IS NULL)")
-                .setParameter("now", now)
-                .setParameter("failed", JobState.FAILED.name())
-                .setParameter("reason", reason.name())
-                .setParameter("detail", detail)
-                .setParameter("active", JobState.names(JobState.ACTIVE))
+    List<UUID> lockOrphansOf(String runner, long currentEpoch) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("SELECT id FROM jobs WHERE state IN (" + JobState.sql(JobState.ACTIVE) + ") "
+                        + "AND (runner = :runner OR runner IS NULL) AND (lease_epoch IS NULL OR lease_epoch <> :epoch) FOR UPDATE", UUID.class)
                 .setParameter("runner", runner)
-                .executeUpdate();
-        return em.createNativeQuery("UPDATE jobs SET state = :failed, reason = :reason, detail = :detail, finished_at = :now "
-                        + "WHERE state IN (:active) AND (runner = :runner OR runner IS NULL)")
-                .setParameter("failed", JobState.FAILED.name())
-                .setParameter("reason", reason.name())
-                .setParameter("detail", detail)
-                .setParameter("now", now)
-                .setParameter("active", JobState.names(JobState.ACTIVE))
-                .setParameter("runner", runner)
-                .executeUpdate();
+                .setParameter("epoch", currentEpoch)
+                .getResultList();
+        return ids;
     }
 
     /** Jobs the runner has claimed that someone asked to cancel, possibly through another replica. */

@@ -10,8 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 
 /** The end of a job's stdout, read through the API's log reader, small enough to redraw every few seconds. */
@@ -35,15 +33,14 @@ public class LogTail {
     public Tail of(String tenant, UUID id) {
         Job job = jobs.find(tenant, id);
         LogReader.AttemptLog attempt = reader.latest(job);
-        Path file = logs.file(job.id, attempt.attempt(), "stdout");
         try {
-            long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+            long size = logs.size(job.id, attempt.attempt(), "stdout");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             reader.read(attempt, "stdout", Math.max(0, size - TAIL_BYTES), false).write(out);
             // A cut through a multi-byte character shows as a replacement character, not an error.
             return new Tail(out.toString(StandardCharsets.UTF_8), job.state.isFinal());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the output of job " + job.id + " from " + file, e);
+            throw new UncheckedIOException("cannot read the output of job " + job.id + " attempt " + attempt.attempt(), e);
         }
     }
 }
