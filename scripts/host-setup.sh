@@ -110,7 +110,12 @@ fi
 
 # Egress jobs: pasta (run as the service user) opens /dev/net/tun inside each job's network
 # namespace. Only the service user gets it; the device stays 0600 root for everyone else.
-if ! getfacl -cp /dev/net/tun 2>/dev/null | grep -qx "user:$SERVICE_USER:rw-"; then
+# A kernel with tun as a module (Debian's, as in the cgroup v2 lane) has no device node until the
+# module is loaded.
+[ -e /dev/net/tun ] || modprobe tun 2>/dev/null || true
+if [ ! -e /dev/net/tun ]; then
+  log "warning: no /dev/net/tun (load the tun module: modprobe tun); egress jobs will end EnforcementUnavailable"
+elif ! getfacl -cp /dev/net/tun 2>/dev/null | grep -qx "user:$SERVICE_USER:rw-"; then
   log "letting $SERVICE_USER open /dev/net/tun (pasta, for egress jobs)"
   setfacl -m "u:$SERVICE_USER:rw" /dev/net/tun
 fi
