@@ -109,7 +109,7 @@ if ! setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups -- te
 fi
 
 # Egress jobs: pasta (run as the service user) opens /dev/net/tun inside each job's network
-# namespace. Only the service user gets it; the device stays 0600 root for everyone else.
+# namespace. The service user gets an ACL entry; the device's mode is left as the host has it.
 # A kernel with tun as a module (Debian's, as in the cgroup v2 lane) has no device node until the
 # module is loaded.
 [ -e /dev/net/tun ] || modprobe tun 2>/dev/null || true
