@@ -17,8 +17,9 @@ import dev.berth.api.replica.LeaseLost;
 import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
 import dev.berth.engine.JobOutcome;
-import dev.berth.engine.JobPayload;
 import dev.berth.engine.RunningJob;
+import dev.berth.engine.TerminationReason;
+import dev.berth.engine.Usage;
 import dev.berth.policy.ExecutionPlan;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,9 +34,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -83,11 +86,13 @@ public class Dispatcher {
     @Inject
     LogShipper shipper;
 
-    /** A job this replica runs: what it holds of the host, and when its end is recorded and its container removed. */
-    private record Run(RunningJob handle, long epoch, int cpuMillis, int memoryMiB, CompletableFuture<Void> done) {
+    /** An attempt whose image fetch ended, for the loop to start or to refuse. */
+    private record Fetched(ClaimedAttempt claimed, Throwable failure) {
     }
 
-    private final Map<UUID, Run> running = new ConcurrentHashMap<>();
+    /** Every attempt this replica claimed and has not finished with: starting, fetching its image, or running. */
+    private final Map<UUID, ClaimedAttempt> running = new ConcurrentHashMap<>();
+    private final Queue<Fetched> fetched = new ConcurrentLinkedQueue<>();
     private final Object wakeUp = new Object();
     /**
      * Set by every wake-up and cleared by the loop before it looks at the queue, so a wake-up that
@@ -149,10 +154,13 @@ public class Dispatcher {
 
     /** This replica may no longer run what it claimed under the lost lease: another replica may be retrying it already. */
     void leaseLost(@Observes LeaseLost loss) {
-        running.forEach((id, run) -> {
-            if (run.epoch() == loss.epoch()) {
+        running.forEach((id, claimed) -> {
+            if (claimed.epoch == loss.epoch()) {
                 LOG.warnf("stopping job %s: the lease it was claimed under (epoch %d) is lost; its end will not be recorded here", id, loss.epoch());
-                run.handle().cancel();
+                if (claimed.stop()) {
+                    // It was waiting for its image: nothing ran, and the fence would refuse its end; the reaper ends it as lost.
+                    claimed.done.complete(null);
+                }
             }
         });
     }
@@ -165,9 +173,9 @@ public class Dispatcher {
     }
 
     private void cancelLocal(UUID id) {
-        Run run = running.get(id);
-        if (run != null) {
-            run.handle().cancel();
+        ClaimedAttempt claimed = running.get(id);
+        if (claimed != null && claimed.stop()) {
+            recorder.execute(() -> endUnstarted(claimed, false));
         }
     }
 
@@ -177,6 +185,7 @@ public class Dispatcher {
             synchronized (wakeUp) {
                 woken = false;
             }
+            startFetched();
             Optional<Job> claimed = running.size() < config.dispatch().maxConcurrent() ? claim() : Optional.empty();
             if (claimed.isPresent()) {
                 launch(claimed.get());
@@ -201,8 +210,8 @@ public class Dispatcher {
     }
 
     private Optional<Job> claim() {
-        int cpu = running.values().stream().mapToInt(Run::cpuMillis).sum();
-        int memory = running.values().stream().mapToInt(Run::memoryMiB).sum();
+        int cpu = running.values().stream().mapToInt(ClaimedAttempt::cpuMillis).sum();
+        int memory = running.values().stream().mapToInt(ClaimedAttempt::memoryMiB).sum();
         HostCapacity.Room room = capacity.free(cpu, memory);
         if (room.cpuMillis() <= 0 || room.memoryMiB() <= 0) {
             return Optional.empty();
@@ -230,24 +239,72 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * Starts a claimed job, or, when its pinned image must first be fetched from the registry,
+     * leaves it waiting for that fetch (on the fetch's own thread) and goes on: the loop starts it
+     * once the image is here.
+     */
     private void launch(Job job) {
-        int attempt = job.attempts;
-        long epoch = job.leaseEpoch;
-        RunningJob handle;
+        ExecutionPlan plan;
         try {
-            ExecutionPlan plan = json.read(job.planJson, ExecutionPlan.class);
-            registryFetch.ensureLocal(job.tenant, plan.image());
-            JobPayload payload = payloads.forLaunch(job.id, job.tenant, plan);
-            handle = engine.start(plan, logs.directory(job.id, attempt), payload);
+            plan = json.read(job.planJson, ExecutionPlan.class);
         } catch (RuntimeException e) {
-            // An image removed since admission or not fetched, a corrupt plan: this job cannot run here, now or later.
-            lifecycle.engineRefused(job.id, attempt, epoch, e.getMessage());
+            lifecycle.engineRefused(job.id, job.attempts, job.leaseEpoch, e.getMessage());
             return;
         }
+        ClaimedAttempt claimed = new ClaimedAttempt(job, plan);
+        running.put(job.id, claimed);
+        // The end is recorded as soon as it is known; the job holds its share of the host until its container is gone too.
+        claimed.done.whenComplete((ignored, failure) -> {
+            running.remove(job.id);
+            wake();
+            try {
+                logs.deleteStaged(job.id, claimed.attempt);
+            } catch (RuntimeException e) {
+                LOG.warnf("%s; the staged output of job %s stays on this replica's disk", e.getMessage(), job.id);
+            }
+        });
+        if (registryFetch.needed(plan.image())) {
+            registryFetch.fetch(job.tenant, plan.image()).whenComplete((ignored, failure) -> {
+                fetched.add(new Fetched(claimed, failure));
+                wake();
+            });
+            return;
+        }
+        start(claimed);
+    }
+
+    private void startFetched() {
+        for (Fetched next = fetched.poll(); next != null; next = fetched.poll()) {
+            if (next.failure() == null) {
+                start(next.claimed());
+            } else if (next.claimed().abandon()) {
+                refuse(next.claimed(), next.failure());
+            }
+        }
+    }
+
+    private void start(ClaimedAttempt claimed) {
+        Job job = claimed.job;
+        int attempt = claimed.attempt;
+        long epoch = claimed.epoch;
+        Optional<RunningJob> started;
+        try {
+            started = claimed.start(() -> engine.start(claimed.plan, logs.directory(job.id, attempt), payloads.forLaunch(job.id, job.tenant, claimed.plan)));
+        } catch (RuntimeException e) {
+            // An image removed since admission, a corrupt plan: this job cannot run here, now or later.
+            if (claimed.abandon()) {
+                refuse(claimed, e);
+            }
+            return;
+        }
+        if (started.isEmpty()) {
+            return;
+        }
+        RunningJob handle = started.get();
         shipper.track(job.id, job.tenant, attempt, epoch);
         CompletableFuture<Void> recorded = new CompletableFuture<>();
-        CompletableFuture<Void> done = CompletableFuture.allOf(recorded, handle.released());
-        running.put(job.id, new Run(handle, epoch, job.cpuMillis, job.memoryMiB, done));
+        CompletableFuture.allOf(recorded, handle.released()).whenComplete((ignored, failure) -> claimed.done.complete(null));
         CompletableFuture<Void> recordedStart = handle.started().thenAcceptAsync(start -> {
             if (!lifecycle.started(job.id, attempt, epoch, start)) {
                 fencedOff(job, attempt, epoch, handle);
@@ -268,16 +325,35 @@ public class Dispatcher {
                     }
                     recorded.complete(null);
                 });
-        // The end is recorded as soon as it is known; the job holds its share of the host until its container is gone too.
-        done.whenComplete((ignored, failure) -> {
-            running.remove(job.id);
-            wake();
-            try {
-                logs.deleteStaged(job.id, attempt);
-            } catch (RuntimeException e) {
-                LOG.warnf("%s; the staged output of job %s stays on this replica's disk", e.getMessage(), job.id);
+    }
+
+    /** The attempt could not start here (its image did not arrive, or the engine refused it); it never had a container. */
+    private void refuse(ClaimedAttempt claimed, Throwable cause) {
+        try {
+            lifecycle.engineRefused(claimed.job.id, claimed.attempt, claimed.epoch, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        } finally {
+            claimed.done.complete(null);
+        }
+    }
+
+    /**
+     * Ends an attempt stopped before its container started, while its image was being fetched:
+     * cancelled, or handed back when the replica shuts down. The fetch goes on for the store.
+     */
+    private void endUnstarted(ClaimedAttempt claimed, boolean shutdown) {
+        Job job = claimed.job;
+        JobOutcome outcome = new JobOutcome(Optional.empty(), Optional.of(TerminationReason.Cancelled),
+                "stopped before it started, while this replica was fetching its image " + claimed.plan.image(), new Usage(0, 0, 0),
+                Optional.empty(), job.imageDigest);
+        try {
+            if (lifecycle.finished(job.id, claimed.attempt, claimed.epoch, outcome, 0, shutdown).isEmpty()) {
+                LOG.warnf("the end of job %s attempt %d was not recorded: lease epoch %d was fenced off", job.id, claimed.attempt, claimed.epoch);
             }
-        });
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "could not record the end of job %s; the reaper ends it as lost once this replica's lease is gone", job.id);
+        } finally {
+            claimed.done.complete(null);
+        }
     }
 
     /** Artifacts and the rest of the output first, then the end, all under the attempt's fence. */
@@ -333,10 +409,16 @@ public class Dispatcher {
                 Thread.currentThread().interrupt();
             }
         }
+        // An attempt still waiting for its image has not started: it goes back to the queue at once, not after the grace.
+        running.values().forEach(claimed -> {
+            if (claimed.abandon()) {
+                endUnstarted(claimed, true);
+            }
+        });
         if (!awaitRunning(config.dispatch().shutdownGrace())) {
             LOG.warnf("handing back %d job(s) still running after the shutdown grace of %s", running.size(), config.dispatch().shutdownGrace());
             stoppingJobs = true;
-            running.values().forEach(run -> run.handle().cancel());
+            running.values().forEach(ClaimedAttempt::stop);
             if (!awaitRunning(config.engine().killGrace().plusSeconds(5))) {
                 LOG.warnf("%d job(s) did not stop in time; releasing the lease lets any replica reap them now", running.size());
             }
@@ -348,7 +430,7 @@ public class Dispatcher {
 
     private boolean awaitRunning(Duration timeout) {
         try {
-            CompletableFuture.allOf(running.values().stream().map(Run::done).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(running.values().stream().map(claimed -> claimed.done).toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
