@@ -57,6 +57,10 @@ import org.jboss.logging.Logger;
  * whose ends the fence then refuses to record (the reaper of some replica ends them as lost).
  * On SIGTERM it drains: claims nothing more, lets running jobs finish within the shutdown grace,
  * then stops the rest and hands them back to the queue.
+ *
+ * <p>A claimed job whose pinned image this replica lacks waits for {@link RegistryFetch} on the
+ * fetch's own thread; the loop goes on claiming and starting other jobs and starts that one once
+ * its image is here. A cancel, a lost lease or a shutdown while it waits ends it without a container.
  */
 @ApplicationScoped
 public class Dispatcher {

@@ -120,22 +120,29 @@ public class RegistryFetch {
         }
         ImageReference parsed = ImageReference.parse(pinnedImage).orElseThrow();
         long start = System.nanoTime();
-        long[] unpackingFrom = {0};
+        // When each phase began: reading the manifests (skopeo inspect), copying the blobs (skopeo copy), unpacking.
+        long[] began = {start, 0, 0};
         PreparedImage image;
         try {
             image = library.get().pull(parsed.repository() + "@" + parsed.digest(), Optional.of(tokens.platformPull(path.get())), progress -> {
-                if (progress.phase().equals("UNPACKING")) {
-                    unpackingFrom[0] = System.nanoTime();
+                int phase = switch (progress.phase()) {
+                    case "COPYING" -> 1;
+                    case "UNPACKING" -> 2;
+                    default -> 0;
+                };
+                if (phase > 0 && began[phase] == 0) {
+                    began[phase] = System.nanoTime();
                 }
             });
         } catch (IOException e) {
             throw new UncheckedIOException("this replica could not fetch " + pinnedImage + " from the registry: " + e.getMessage(), e);
         }
         long end = System.nanoTime();
-        long copyMillis = ((unpackingFrom[0] == 0 ? end : unpackingFrom[0]) - start) / 1_000_000;
-        long unpackMillis = unpackingFrom[0] == 0 ? 0 : (end - unpackingFrom[0]) / 1_000_000;
-        String fetched = pinnedImage + ": " + image.transferredBytes() + " layer bytes in " + (copyMillis + unpackMillis) + " ms (copy "
-                + copyMillis + " ms, unpack " + unpackMillis + " ms), stored as " + image.digest();
+        long inspectMillis = (began[1] - start) / 1_000_000;
+        long copyMillis = (began[2] - began[1]) / 1_000_000;
+        long unpackMillis = (end - began[2]) / 1_000_000;
+        String fetched = pinnedImage + ": " + image.transferredBytes() + " layer bytes in " + (end - start) / 1_000_000 + " ms (inspect "
+                + inspectMillis + " ms, copy " + copyMillis + " ms, unpack " + unpackMillis + " ms), stored as " + image.digest();
         LOG.infof("fetched %s", fetched);
         recordFetch(tenant, fetched);
     }
