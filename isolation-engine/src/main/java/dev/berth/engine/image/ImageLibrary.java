@@ -89,16 +89,6 @@ public final class ImageLibrary implements ImageStore {
         });
     }
 
-    /**
-     * Unpacks a small layer of its own a few times and throws the trees away, so the first image
-     * this replica pulls or fetches is unpacked by compiled code; takes no store lock.
-     *
-     * @return the bytes unpacked
-     */
-    public long warmUpUnpacking() throws IOException {
-        return unpacked.warmUp();
-    }
-
     /** Imports an OCI image layout archive. */
     public PreparedImage importOciArchive(InputStream body) throws IOException {
         return exclusively(() -> {

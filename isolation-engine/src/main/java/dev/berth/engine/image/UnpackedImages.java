@@ -72,16 +72,6 @@ public final class UnpackedImages {
         }
     }
 
-    /** Runs the unpack path over a small layer of its own ({@link UnpackWarmUp}) in a temporary tree here; answers the bytes unpacked. */
-    long warmUp() throws IOException {
-        Path scratch = Files.createDirectory(dir.resolve(TEMPORARY + "warm-up-" + UUID.randomUUID()));
-        try {
-            return new UnpackWarmUp().run(scratch);
-        } finally {
-            FileTrees.remove(scratch);
-        }
-    }
-
     Set<String> digests() throws IOException {
         Set<String> digests = new TreeSet<>();
         try (Stream<Path> trees = Files.list(dir)) {

@@ -23,8 +23,7 @@ import java.util.zip.GZIPInputStream;
  * stored blob and the uncompressed tar) checked while the hostile-layer rules apply every entry.
  *
  * <p>Round 0 runs in a fresh JVM, as a replica's first unpack does; it is printed apart from the
- * medians. With {@code warm-up} as second argument the JVM first runs what an engine replica runs
- * at start-up ({@link UnpackWarmUp}), so two runs show what that does for the first unpack.
+ * medians of the warm rounds.
  */
 public final class UnpackBenchmark {
 
@@ -33,7 +32,6 @@ public final class UnpackBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        boolean warmUp = args.length > 1 && args[1].equals("warm-up");
         Path work = Files.createTempDirectory("berth-unpack-bench");
         try {
             Path layer = work.resolve("layer.tar.gz");
@@ -43,11 +41,6 @@ public final class UnpackBenchmark {
             System.out.printf("layer: %d bytes gzip (%s)%n", Files.size(layer), String.join(", ", TREES));
             ImageManifest.Layer described = new ImageManifest.Layer(sha256(Files.newInputStream(layer)), Files.size(layer),
                     "application/vnd.oci.image.layer.v1.tar+gzip", sha256(new GZIPInputStream(Files.newInputStream(layer), 64 * 1024)));
-            if (warmUp) {
-                long start = System.nanoTime();
-                long bytes = new UnpackWarmUp().run(Files.createDirectory(work.resolve("warm-up")));
-                System.out.printf("start-up warm-up: %d bytes unpacked in %.2f s%n", bytes, (System.nanoTime() - start) / 1e9);
-            }
             List<Double> baseline = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
             long unpacked = 0;
@@ -72,8 +65,8 @@ public final class UnpackBenchmark {
                 FileTrees.remove(b);
                 if (round == 0) {
                     // The first unpack of this JVM, as on a replica: not in the medians, which are of warm unpacks.
-                    System.out.printf("round 0, first unpack in this JVM (%s): tar -xzf %.2f s, engine %.2f s, ratio %.2fx%n",
-                            warmUp ? "after the start-up warm-up" : "no warm-up", tarSeconds, engineSeconds, engineSeconds / tarSeconds);
+                    System.out.printf("round 0, the first unpack in this JVM: tar -xzf %.2f s, engine %.2f s, ratio %.2fx%n",
+                            tarSeconds, engineSeconds, engineSeconds / tarSeconds);
                     continue;
                 }
                 baseline.add(tarSeconds);

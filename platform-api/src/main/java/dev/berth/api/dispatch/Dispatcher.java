@@ -133,7 +133,6 @@ public class Dispatcher {
         if (adopted > 0) {
             LOG.infof("stored the output of %d attempt(s) a previous run of this replica staged and had not shipped", adopted);
         }
-        registryFetch.warmUp();
         capacity = HostCapacity.of(config.dispatch());
         LOG.infof("dispatching up to %d jobs within %d CPU millis and %d MiB on this replica",
                 config.dispatch().maxConcurrent(), capacity.cpuMillis(), capacity.memoryMiB());

@@ -53,23 +53,6 @@ public class RegistryFetch {
     private final ExecutorService fetcher = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("berth-image-fetch").daemon().factory());
     private final Map<String, CompletableFuture<Void>> underWay = new ConcurrentHashMap<>();
 
-    /**
-     * Warms this replica's unpack path on a low-priority thread of its own, beside whatever else
-     * starts; a fetch arriving meanwhile does not wait for it.
-     */
-    public void warmUp() {
-        Thread.ofPlatform().name("berth-unpack-warm-up").daemon().priority(Thread.MIN_PRIORITY).start(() -> {
-            long start = System.nanoTime();
-            try {
-                long bytes = library.get().warmUpUnpacking();
-                LOG.debugf("warmed the unpack path with %d bytes in %d ms", bytes, (System.nanoTime() - start) / 1_000_000);
-            } catch (IOException | RuntimeException e) {
-                LOG.warnf("could not warm the unpack path (%s); the first image this replica fetches unpacks slower, nothing else changes",
-                        e.getMessage());
-            }
-        });
-    }
-
     /** Whether a plan's pinned image is a registry digest this replica's store lacks. */
     public boolean needed(String pinnedImage) {
         return registryPath(pinnedImage).isPresent() && library.get().resolve(pinnedImage).isEmpty();
