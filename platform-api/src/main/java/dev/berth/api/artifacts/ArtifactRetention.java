@@ -1,6 +1,7 @@
 package dev.berth.api.artifacts;
 
 import dev.berth.api.config.BerthConfig;
+import dev.berth.api.inputs.InputUploads;
 import dev.berth.policy.tenant.TenantQuota;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,8 @@ import java.util.UUID;
  * Keeps stored job data within bounds, like logs: artifacts of jobs that finished longer than
  * {@code berth.logs.retention} ago go, and so do a tenant's oldest artifacts once they pass its
  * {@code artifactBytes} quota (newest jobs' artifacts counted first); input uploads older than
- * the retention go too. Any replica may sweep: the data is in the shared database.
+ * the retention go too, but for those a queued or running job names. Any replica may sweep: the
+ * data is in the shared database.
  */
 @ApplicationScoped
 public class ArtifactRetention {
@@ -39,6 +41,8 @@ public class ArtifactRetention {
     JobArtifacts store;
     @Inject
     BerthConfig config;
+    @Inject
+    InputUploads uploads;
 
     /** Removes what is due; returns how many jobs' artifacts and uploads went. */
     public int sweep() {
@@ -49,7 +53,7 @@ public class ArtifactRetention {
             store.expire(due);
             total += due.size();
         } while (due.size() == BATCH);
-        return total + QuarkusTransaction.requiringNew().call(this::expireUploads);
+        return total + uploads.expire(cutoff());
     }
 
     private List<UUID> due() {
@@ -60,16 +64,6 @@ public class ArtifactRetention {
                 .setParameter("batch", BATCH)
                 .getResultList();
         return ids;
-    }
-
-    private int expireUploads() {
-        @SuppressWarnings("unchecked")
-        List<UUID> blobs = em.createNativeQuery("DELETE FROM input_uploads WHERE created_at < :cutoff RETURNING blob_id", UUID.class)
-                .setParameter("cutoff", cutoff()).getResultList();
-        if (!blobs.isEmpty()) {
-            em.createNativeQuery("DELETE FROM data_blobs WHERE id IN (:ids)").setParameter("ids", blobs).executeUpdate();
-        }
-        return blobs.size();
     }
 
     private Instant cutoff() {

@@ -39,6 +39,9 @@ public class StoredQuota {
     @Column(name = "artifact_bytes", nullable = false)
     public long artifactBytes;
 
+    @Column(name = "upload_bytes", nullable = false)
+    public long uploadBytes;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
@@ -46,7 +49,7 @@ public class StoredQuota {
     public String updatedBy;
 
     TenantQuota toQuota() {
-        return new TenantQuota(concurrentJobs, cpuMillis, memoryMiB, pids, logBytes, jobsPerHour, registryBytes, artifactBytes);
+        return new TenantQuota(concurrentJobs, cpuMillis, memoryMiB, pids, logBytes, jobsPerHour, registryBytes, artifactBytes, uploadBytes);
     }
 
     void set(TenantQuota quota) {
@@ -58,5 +61,6 @@ public class StoredQuota {
         jobsPerHour = quota.jobsPerHour();
         registryBytes = quota.registryBytes();
         artifactBytes = quota.artifactBytes();
+        uploadBytes = quota.uploadBytes();
     }
 }

@@ -33,6 +33,8 @@ public enum ProblemType {
             "the tenant was provisioned without an identity provider organization"),
     NO_IDENTITY_PROVIDER("no-identity-provider", 409, "No identity provider", "member management needs Keycloak; the embedded issuer has no directory"),
     IMAGE_BUSY("image-busy", 409, "Image busy", "the image is being pulled, or its name and tag are taken"),
+    UPLOAD_IN_USE("upload-in-use", 409, "Upload in use", "an input upload that a queued or running job names cannot be deleted until"
+            + " the job ends"),
     IMAGE_BUILT_IN("image-built-in", 409, "Built-in image", "built-in images cannot be deleted"),
     LOGS_EXPIRED("logs-expired", 410, "Logs expired", "the job's logs were removed by retention"),
     ARTIFACTS_EXPIRED("artifacts-expired", 410, "Artifacts expired", "the job's artifacts were removed by retention or the tenant's quota"),
@@ -40,6 +42,8 @@ public enum ProblemType {
     IMAGE_TOO_LARGE("image-too-large", 413, "Image too large", "an import beyond berth.images.max-image-bytes"),
     INPUT_TOO_LARGE("input-too-large", 413, "Input too large", "an input upload beyond the tenant's upload cap (berth.data.max-upload-bytes,"
             + " or less when the tenant's largest job scratch is smaller), packed or unpacked"),
+    UPLOAD_QUOTA_EXCEEDED("upload-quota-exceeded", 413, "Upload quota exceeded", "an input upload that would take the tenant's stored"
+            + " uploads past its uploadBytes quota; nothing was stored"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type", "an import that is neither a root filesystem tar nor an OCI archive"),
     POLICY_VIOLATION("policy-violation", 422, "Request refused by policy",
             "a well-formed request that policy refuses; violations lists {rule, field, message}"),

@@ -1,6 +1,7 @@
 package dev.berth.api.usage;
 
 import dev.berth.api.images.registry.RegistryUsage;
+import dev.berth.api.inputs.UploadQuota;
 import dev.berth.api.lifecycle.JobState;
 import dev.berth.api.policy.TenantPolicies;
 import dev.berth.api.problems.ProblemException;
@@ -25,6 +26,8 @@ public class TenantUsage {
     TenantPolicies policies;
     @Inject
     RegistryUsage registry;
+    @Inject
+    UploadQuota uploads;
 
     @Transactional
     public QuotaView of(String tenant) {
@@ -46,7 +49,7 @@ public class TenantUsage {
                         ((Number) totals.getFirst()[2]).doubleValue(), ((Number) totals.getFirst()[3]).longValue());
         return new QuotaView(tenant, policies.quotaOf(tenant),
                 new QuotaView.InUse(number(active[0]), number(active[1]), number(active[2]), number(active[3]), logBytes, lastHour, registryBytes(tenant),
-                        artifactBytes),
+                        artifactBytes, uploads.storedBytes(tenant)),
                 queued, consumed);
     }
 

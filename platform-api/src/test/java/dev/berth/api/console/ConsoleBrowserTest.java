@@ -15,6 +15,7 @@ import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
+import dev.berth.engine.testing.TestLayers.Layer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -105,11 +106,16 @@ class ConsoleBrowserTest {
             shoot(page, "03-quota-refused");
             assertThat(apiQuota().get("memoryMiB")).isEqualTo(storedMemory);
 
+            // The stored uploads' quota sits beside the other storage quotas, its default shown until it is changed.
+            assertThat(page.getByLabel("Upload bytes stored")).hasValue(String.valueOf(10L << 30));
             page.getByLabel("Memory (MiB)").fill("128");
+            page.getByLabel("Upload bytes stored").fill("5000000");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save quota")).click();
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the quota");
             assertThat(page.getByLabel("Memory (MiB)")).hasValue("128");
+            assertThat(page.getByLabel("Upload bytes stored")).hasValue("5000000");
             assertThat(apiQuota().get("memoryMiB")).isEqualTo(128L);
+            assertThat(apiQuota().get("uploadBytes")).isEqualTo(5_000_000L);
 
             // The preview decides the sample job (256 MiB) under the edited policy and the new quota: refused.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview sample job")).click();
@@ -274,6 +280,9 @@ class ConsoleBrowserTest {
                 Map.of("image", "busybox", "command", List.of("sh", "-c", "echo failing on purpose; mkdir /tmp/out;"
                         + " printf 'report of the run\\n' > /tmp/out/report.txt; exit 3"), "labels", labels,
                         "artifacts", Map.of("paths", List.of("/tmp/out"), "when", "always")));
+        long uploaded = given().auth().oauth2(member).contentType("application/x-tar").body(new Layer().file("data.csv", "a,b\n").bytes())
+                .post("/api/v1/inputs").then().statusCode(201).extract().jsonPath().getLong("bytes");
+        assertThat(uploaded).as("a one-file tar: header, content block and end-of-archive blocks").isEqualTo(2048);
         String stranger = token("ulf", List.of("console-u"), "tenant-member");
         String othersJob = submit(stranger, Map.of("image", "busybox", "command", List.of("true")));
 
@@ -286,10 +295,14 @@ class ConsoleBrowserTest {
             assertThat(page).hasTitle("My usage · Berth console");
             assertThat(page.locator("header")).containsText("tenant " + tenant);
             assertCharts(page, 48, List.of(3, 2, 1, 0));
-            // What the tenant stores beside what its jobs hold: the failed job's 18-byte report counts as artifact storage.
+            // What the tenant stores beside what its jobs hold: the failed job's 18-byte report counts as artifact storage,
+            // the uploaded tar as upload storage.
             assertThat(page.locator("dl.usage")).containsText("Registry storage");
             assertThat(page.locator("dd", new Page.LocatorOptions().setHas(page.locator("meter[aria-labelledby$='-artifacts']"))))
                     .containsText("18 bytes of 1.0 GiB");
+            assertThat(page.locator("dl.usage dt[id$='-uploads']")).hasText("Upload storage");
+            assertThat(page.locator("dd", new Page.LocatorOptions().setHas(page.locator("meter[aria-labelledby$='-uploads']"))))
+                    .containsText("2.0 KiB of 10.0 GiB");
             assertReadable(page, "/console/my at 1280 px");
             shoot(page, "12-my-usage-hours");
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.api.JobPolling;
 import dev.berth.api.auth.LocalSigningKey;
 import dev.berth.api.auth.TokenMinter;
+import dev.berth.engine.testing.TestLayers.Layer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -73,7 +74,10 @@ class AuthorizationMatrixTest {
     @Inject
     EntityManager em;
 
+    private static final byte[] ONE_FILE_TAR = oneFileTar();
+
     private static String jobOfA;
+    private static String uploadOfA;
     private static String organizationOfA;
 
     @BeforeEach
@@ -153,6 +157,11 @@ class AuthorizationMatrixTest {
                 expect(200, 200, 200, 200, 403, 403, 403)));
         routes.add(new Route("DELETE /secrets/{unknown}", request -> request.delete("/api/v1/secrets/never-set"), secrets, nothing,
                 expect(404, 404, 404, 404, 403, 403, 403)));
+        Supplier<Object> uploads = () -> count("SELECT count(*) FROM input_uploads");
+        routes.add(new Route("POST /inputs", request -> request.contentType("application/x-tar").body(ONE_FILE_TAR).post("/api/v1/inputs"),
+                uploads, nothing, expect(201, 201, 201, 201, 403, 403, 403)));
+        routes.add(new Route("DELETE /inputs/{upload of A}", request -> request.delete("/api/v1/inputs/" + uploadOfA), uploads,
+                this::ensureUploadOfA, expect(204, 204, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /admin/tenants", request -> request.get("/api/v1/admin/tenants"), tenants, nothing,
                 expect(403, 403, 403, 403, 200, 403, 403)));
         routes.add(new Route("POST /admin/tenants", request -> request.contentType(ContentType.JSON)
@@ -271,6 +280,22 @@ class AuthorizationMatrixTest {
                 .contentType(ContentType.URLENC).formParams(Map.of("tier", "restricted", "allowedImages", "busybox"))
                 .post("/console/tenants/" + A + "/policy/form"), policyAndQuotaOfA, nothing, console(expect(403, 403, 403, 403, 403, 403, 403), 403)));
         return routes;
+    }
+
+    /** Uploads a tar for A unless the last one is still stored (a caller allowed to delete it just did). */
+    private void ensureUploadOfA() {
+        if (uploadOfA == null || count("SELECT count(*) FROM input_uploads WHERE id = '" + uploadOfA + "'") == 0) {
+            uploadOfA = given().auth().oauth2(token(Caller.MEMBER_OF_A)).contentType("application/x-tar").body(ONE_FILE_TAR)
+                    .post("/api/v1/inputs").then().statusCode(201).extract().path("id");
+        }
+    }
+
+    private static byte[] oneFileTar() {
+        try {
+            return new Layer().file("a.txt", "a").bytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Anonymous callers get a token without access; a token that does not verify is refused. */

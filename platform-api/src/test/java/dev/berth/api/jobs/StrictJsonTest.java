@@ -164,7 +164,7 @@ class StrictJsonTest {
                 Case.of("a float for a long", QUOTA.replace("1048576", "1048576.5") + "}", "logBytes: expected a whole number, got a number with a fraction"),
                 Case.of("an unknown field", QUOTA + ",\"jobsPerDay\":10}",
                         "unknown field jobsPerDay; known fields: artifactBytes, concurrentJobs, cpuMillis, jobsPerHour, logBytes, memoryMiB, pids, "
-                                + "registryBytes"),
+                                + "registryBytes, uploadBytes"),
                 Case.of("a duplicate key", QUOTA + ",\"jobsPerHour\":1000000}", "Duplicate field 'jobsPerHour'", "(in jobsPerHour)"),
                 Case.of("a number beyond long", QUOTA.replace("1048576", "99999999999999999999") + "}",
                         "logBytes: the number is out of range; expected a whole number from -9223372036854775808 to 9223372036854775807"),

@@ -121,6 +121,13 @@ class OpenApiDocumentTest {
         }
     }
 
+    @Test
+    void theUploadQuotaIsInTheContractBesideTheOtherStorageQuotas() {
+        assertThat(document.path("paths").path("/api/v1/inputs/{id}").has("delete")).isTrue();
+        assertThat(document.at("/components/schemas/TenantQuota/properties").has("uploadBytes")).isTrue();
+        assertThat(document.at("/components/schemas/InUse/properties").has("uploadBytes")).isTrue();
+    }
+
     /** Path -> HTTP methods of every JAX-RS resource method outside the console and the Docker Engine API (Docker's contract, not Berth's). */
     private static Map<String, List<String>> declaredRoutes() {
         Map<String, List<String>> routes = new TreeMap<>();

@@ -24,6 +24,7 @@ public final class TenantQuotaValidator {
         check(violations, "jobsPerHour", quota.jobsPerHour());
         check(violations, "registryBytes", quota.registryBytes());
         check(violations, "artifactBytes", quota.artifactBytes());
+        check(violations, "uploadBytes", quota.uploadBytes());
         return List.copyOf(violations);
     }
 

@@ -26,8 +26,12 @@ class TenantQuotaValidatorTest {
         TenantQuota old = new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600);
         assertThat(old.registryBytes()).isEqualTo(TenantQuota.DEFAULT_REGISTRY_BYTES);
         assertThat(old.artifactBytes()).isEqualTo(TenantQuota.DEFAULT_ARTIFACT_BYTES);
-        assertThat(TenantQuotaValidator.validate(new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600, -1L, -2L))).containsExactly(
+        assertThat(old.uploadBytes()).isEqualTo(TenantQuota.DEFAULT_UPLOAD_BYTES);
+        assertThat(new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600, 5L, 6L).uploadBytes()).isEqualTo(TenantQuota.DEFAULT_UPLOAD_BYTES);
+        assertThat(TenantQuotaValidator.validate(new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600, -1L, -2L, -3L))).containsExactly(
                 new Violation("quota.range", "registryBytes", "must not be negative, got -1"),
-                new Violation("quota.range", "artifactBytes", "must not be negative, got -2"));
+                new Violation("quota.range", "artifactBytes", "must not be negative, got -2"),
+                new Violation("quota.range", "uploadBytes", "must not be negative, got -3"));
+        assertThat(TenantQuotaValidator.validate(new TenantQuota(4, 4000, 8192, 4096, 1L << 30, 600, 0L, 0L, 0L))).isEmpty();
     }
 }

@@ -68,6 +68,7 @@ public record TenantBars(String tenant, long queued, List<Bar> bars) {
                 new Bar("rate", "Starts last hour", inUse.jobsLastHour(), quota.jobsPerHour(), "jobs"),
                 new Bar("logs", "Logs kept", inUse.logBytes(), quota.logBytes(), BYTES),
                 new Bar("registry", "Registry storage", inUse.registryBytes(), quota.registryBytes(), BYTES),
-                new Bar("artifacts", "Artifact storage", inUse.artifactBytes(), quota.artifactBytes(), BYTES)));
+                new Bar("artifacts", "Artifact storage", inUse.artifactBytes(), quota.artifactBytes(), BYTES),
+                new Bar("uploads", "Upload storage", inUse.uploadBytes(), quota.uploadBytes(), BYTES)));
     }
 }

@@ -26,10 +26,11 @@ public final class QuotaForm {
             new Field("logBytes", "Log bytes kept", "oldest logs go first beyond this"),
             new Field("jobsPerHour", "Jobs per hour", "job starts in any hour"),
             new Field("registryBytes", "Registry bytes", "images the tenant pushed; a push token is refused beyond this"),
-            new Field("artifactBytes", "Artifact bytes kept", "jobs' stored artifacts; oldest go first beyond this"));
+            new Field("artifactBytes", "Artifact bytes kept", "jobs' stored artifacts; oldest go first beyond this"),
+            new Field("uploadBytes", "Upload bytes stored", "input tars the tenant uploaded; an upload is refused beyond this"));
 
     /** The fields that hold bytes and so may pass the int range. */
-    private static final List<String> BYTES = List.of("logBytes", "registryBytes", "artifactBytes");
+    private static final List<String> BYTES = List.of("logBytes", "registryBytes", "artifactBytes", "uploadBytes");
 
     private QuotaForm() {
     }
@@ -44,6 +45,7 @@ public final class QuotaForm {
         values.put("jobsPerHour", String.valueOf(quota.jobsPerHour()));
         values.put("registryBytes", String.valueOf(quota.registryBytes()));
         values.put("artifactBytes", String.valueOf(quota.artifactBytes()));
+        values.put("uploadBytes", String.valueOf(quota.uploadBytes()));
         return FormState.of(values);
     }
 
@@ -69,7 +71,7 @@ public final class QuotaForm {
     public static TenantQuota quota(FormState form) {
         return new TenantQuota(integer(form, "concurrentJobs"), integer(form, "cpuMillis"), integer(form, "memoryMiB"),
                 integer(form, "pids"), bytes(form, "logBytes"), integer(form, "jobsPerHour"), bytes(form, "registryBytes"),
-                bytes(form, "artifactBytes"));
+                bytes(form, "artifactBytes"), bytes(form, "uploadBytes"));
     }
 
     private static Long bytes(FormState form, String field) {
