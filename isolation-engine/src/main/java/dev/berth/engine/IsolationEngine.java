@@ -8,6 +8,7 @@ import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.ResolvedImage;
 import dev.berth.engine.network.EgressSettings;
+import dev.berth.engine.network.HelperRecord;
 import dev.berth.engine.runtime.CliOciRuntime;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.seccomp.SeccompCompiler;
@@ -124,8 +125,8 @@ public final class IsolationEngine implements AutoCloseable {
 
     /**
      * Finds the containers a previous engine on this work directory left running (the platform
-     * crashed or was killed) and removes them with their cgroups and bundles, so nothing keeps
-     * running unobserved. Only this engine's own state and bundle directories are consulted, so
+     * crashed or was killed) and removes them with their cgroups, bundles and network helpers
+     * (pasta and the resolver of an egress job), so nothing keeps running unobserved. Only this engine's own state and bundle directories are consulted, so
      * other engines sharing the host or the cgroup parent are never touched. Call it once, before
      * the first job starts.
      *
@@ -140,6 +141,7 @@ public final class IsolationEngine implements AutoCloseable {
             bundles.map(bundle -> bundle.getFileName().toString()).forEach(leftovers::add);
         }
         for (String containerId : leftovers) {
+            HelperRecord.stopLeftovers(config.bundlesDir().resolve(containerId));
             ContainerRemoval.remove(containerId, config, runtime);
             cgroups.removeLeftover(containerId);
         }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.network.EgressSettings;
-import dev.berth.engine.network.EgressUplink;
 import dev.berth.engine.network.EgressView;
+import dev.berth.engine.testing.EgressLab;
 import dev.berth.engine.runtime.CliOciRuntime;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.policy.Admission;
@@ -17,7 +17,6 @@ import dev.berth.policy.JobRequest;
 import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.ServiceIdentity;
 import dev.berth.policy.data.SecretReference;
-import dev.berth.policy.egress.Cidr;
 import dev.berth.policy.egress.EgressRule;
 import dev.berth.policy.tenant.TenantPolicy;
 import java.io.IOException;
@@ -49,66 +48,10 @@ class EgressNetworkTest extends EngineTestSupport {
 
     private static final PlatformCeilings EGRESS_PLATFORM = new PlatformCeilings(1000, 2000, 256, 4096, 256, 1024, 64, 1024, 3600, 86_400,
             5, 1024, 1000, Set.of(), Set.of("none", "egress"), PlatformCeilings.DEFAULT_SECCOMP_PROFILE);
-    private static final List<String> LAB_SERVERS = List.of("198.51.100.10:8080", "198.51.100.10:8081", "198.51.100.20:8080",
-            "169.254.169.254:80", "127.0.0.1:8080", "203.0.113.2:8080");
-    private static final Map<String, String> LAB_NAMES = Map.of("allowed.lab.test", "198.51.100.10", "denied.lab.test", "198.51.100.20");
-    /**
-     * $0 is the hook's pid, $1 the servers' document root, the rest pasta's options. pasta drops
-     * its capabilities first, so it reaches the job's network namespace through a descriptor the
-     * shell opened.
-     */
-    private static final String LAB = """
-            set -e
-            pid=$0; www=$1; shift
-            ip link set lo up
-            ip tuntap add lab0 mode tap
-            ip addr add 203.0.113.2/24 dev lab0
-            ip link set lab0 up
-            ip route add default via 203.0.113.1 dev lab0 onlink
-            for address in 198.51.100.10 198.51.100.20 169.254.169.254; do ip addr add $address/32 dev lo; done
-            servers=""
-            SERVERS
-            exec 3</proc/$pid/ns/net
-            pasta "$@" --runas 0:0 --netns /proc/self/fd/3 & servers="$servers $!"
-            trap "kill $servers" TERM
-            wait
-            """;
 
-    /** Starts pasta in a lab namespace with its own servers, inside the job's user namespace. */
-    private EgressUplink lab() throws IOException {
-        Path www = Files.createDirectories(temp.resolve("www"));
-        Files.writeString(www.resolve("index.html"), "reached\n");
-        return new EgressUplink() {
-            @Override
-            public Process startPasta(long pid, List<String> options) throws IOException {
-                List<String> command = new ArrayList<>(List.of("nsenter", "--preserve-credentials", "--user=/proc/" + pid + "/ns/user", "--",
-                        "unshare", "-n", "sh", "-c", labScript(), Long.toString(pid), www.toString()));
-                command.addAll(options);
-                return new ProcessBuilder(command).redirectErrorStream(true).start();
-            }
-
-            @Override
-            public List<Cidr> ownAddresses() {
-                return List.of(Cidr.parse("203.0.113.2").orElseThrow());
-            }
-
-            @Override
-            public List<InetAddress> resolve(String hostName) {
-                try {
-                    return LAB_NAMES.containsKey(hostName) ? List.of(InetAddress.getByName(LAB_NAMES.get(hostName))) : List.of();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
-    }
-
-    private static String labScript() {
-        StringBuilder servers = new StringBuilder();
-        for (String server : LAB_SERVERS) {
-            servers.append("busybox httpd -f -p ").append(server).append(" -h \"$www\" & servers=\"$servers $!\"\n");
-        }
-        return LAB.replace("SERVERS\n", servers.toString());
+    /** pasta in a lab namespace with the test's own servers, inside the job's user namespace (see {@link EgressLab}). */
+    private EgressLab lab() throws IOException {
+        return EgressLab.serving(temp.resolve("www"));
     }
 
     private IsolationEngine engineWith(EgressSettings settings) throws IOException {
@@ -132,28 +75,11 @@ class EgressNetworkTest extends EngineTestSupport {
         return ((Admission.Admitted) admission).plan();
     }
 
-    private static ExecutionPlan egressShell(String script, EgressRule... allowed) throws IOException {
+    static ExecutionPlan egressShell(String script, EgressRule... allowed) throws IOException {
         return egressPlan("busybox", List.of("sh", "-c", script), List.of(allowed));
     }
 
-    /**
-     * One line per target: "host:port reached" when its server answered, "host:port unreachable"
-     * otherwise. The request's end of file waits a second, since pasta (2023-03) can lose a request
-     * that arrives together with the client's FIN; timeout bounds any hang, and the allowed targets
-     * of every test show the probe itself works.
-     */
-    private static String probe(List<String> targets) {
-        StringBuilder script = new StringBuilder();
-        for (String target : targets) {
-            int colon = target.lastIndexOf(':');
-            script.append("if (printf 'GET / HTTP/1.0\\r\\n\\r\\n'; sleep 1) | timeout 10 nc -w 3 ").append(target, 0, colon).append(' ')
-                    .append(target.substring(colon + 1)).append(" 2>/dev/null | grep -q reached; then echo '").append(target)
-                    .append(" reached'; else echo '").append(target).append(" unreachable'; fi; ");
-        }
-        return script.toString();
-    }
-
-    private static EgressRule tcp(String destination, String ports) {
+    static EgressRule tcp(String destination, String ports) {
         return new EgressRule(destination, ports, null);
     }
 
@@ -161,7 +87,7 @@ class EgressNetworkTest extends EngineTestSupport {
     void anAllowedDestinationIsReachedAndNothingElse() throws Exception {
         engineWith(EgressSettings.host(List.of()).withUplink(lab()));
 
-        Finished finished = run(egressShell(probe(List.of("198.51.100.10:8080", "198.51.100.10:8081", "198.51.100.20:8080")),
+        Finished finished = run(egressShell(EgressLab.probe(List.of("198.51.100.10:8080", "198.51.100.10:8081", "198.51.100.20:8080")),
                 tcp("198.51.100.10", "8080")));
 
         assertThat(finished.outcome().reason()).as(finished.outcome().detail()).isEmpty();
@@ -176,7 +102,7 @@ class EgressNetworkTest extends EngineTestSupport {
     void aCarelessListStillCannotReachMetadataLoopbackOrTheUplinksOwnAddress() throws Exception {
         engineWith(EgressSettings.host(List.of()).withUplink(lab()));
 
-        Finished finished = run(egressShell(probe(List.of("198.51.100.20:8080", "169.254.169.254:80", "127.0.0.1:8080", "203.0.113.2:8080")),
+        Finished finished = run(egressShell(EgressLab.probe(List.of("198.51.100.20:8080", "169.254.169.254:80", "127.0.0.1:8080", "203.0.113.2:8080")),
                 tcp("0.0.0.0/0", null), tcp("::/0", null)));
 
         assertThat(finished.outcome().reason()).as(finished.outcome().detail()).isEmpty();
@@ -190,7 +116,7 @@ class EgressNetworkTest extends EngineTestSupport {
         engineWith(EgressSettings.host(List.of()).withUplink(lab()));
 
         Finished finished = run(egressShell("nslookup allowed.lab.test 127.0.0.1; echo \"allowed=$?\"; nslookup denied.lab.test 127.0.0.1;"
-                + " echo \"denied=$?\"; nslookup example.com 127.0.0.1; echo \"other=$?\"; " + probe(List.of("allowed.lab.test:8080")),
+                + " echo \"denied=$?\"; nslookup example.com 127.0.0.1; echo \"other=$?\"; " + EgressLab.probe(List.of("allowed.lab.test:8080")),
                 tcp("allowed.lab.test", "8080")));
 
         assertThat(finished.outcome().reason()).as(finished.outcome().detail()).isEmpty();
@@ -203,7 +129,7 @@ class EgressNetworkTest extends EngineTestSupport {
     void theGateOpensAfterTheJobDataHooksSoASecretIsInPlaceWhenTheNetworkIs() throws Exception {
         engineWith(EgressSettings.host(List.of()).withUplink(lab()));
         JobRequest request = new JobRequest("busybox", List.of("sh", "-c", "[ \"$(cat /dev/secrets/api-key)\" = s3cret ] && echo secret-read; "
-                + probe(List.of("198.51.100.10:8080"))), null, null, null, null, null, null, null, null, "egress", null, null, null,
+                + EgressLab.probe(List.of("198.51.100.10:8080"))), null, null, null, null, null, null, null, null, "egress", null, null, null,
                 List.of(new SecretReference("api-key", null)));
 
         Finished finished = run(egressPlan(request, List.of(tcp("198.51.100.10", "8080"))),
@@ -227,7 +153,7 @@ class EgressNetworkTest extends EngineTestSupport {
                 }
             }
 
-            Finished finished = run(egressShell("echo the program ran; " + probe(targets) + " awk '$2 == \"00000000\"' /proc/net/route | wc -l",
+            Finished finished = run(egressShell("echo the program ran; " + EgressLab.probe(targets) + " awk '$2 == \"00000000\"' /proc/net/route | wc -l",
                     tcp("0.0.0.0/0", null), tcp("::/0", null)));
 
             if (HostProperties.hasDefaultRoute()) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.engine.cgroup.CgroupDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A platform that crashed leaves containers running under its work directory. The next engine on
  * that directory finds them through the runtime and its bundles, kills them and removes their
- * cgroups, so nothing stays running unobserved.
+ * cgroups and the network helpers of egress jobs, so nothing stays running unobserved.
  */
 class LeftoverContainersTest extends EngineTestSupport {
 
@@ -38,6 +41,66 @@ class LeftoverContainersTest extends EngineTestSupport {
             for (Path delegated : CgroupDriver.detect(CGROUP_PARENT).delegatedDirs()) {
                 assertThat(delegated.resolve(reaped.getFirst())).doesNotExist();
             }
+        }
+    }
+
+    /**
+     * pasta and the resolver of an egress job run beside its container, not in its cgroup. A JVM
+     * standing in for the platform starts such a job and is killed with SIGKILL; its processes
+     * are seen to outlive it, and the next engine on its work directory ends every one of them.
+     */
+    @Test
+    void theNextEngineEndsTheNetworkHelpersOfAnEgressJobWhoseEngineWasKilled() throws Exception {
+        EngineConfig killed = new EngineConfig(CRUN, temp.resolve("killed-engine"), TestImages.directory(), CGROUP_PARENT, 1024 * 1024,
+                Duration.ofSeconds(2));
+        Process standIn = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
+                StandInPlatform.class.getName(), killed.workDir().toString(), killed.imagesDir().toString(), temp.resolve("www").toString())
+                .redirectErrorStream(true).redirectOutput(temp.resolve("stand-in.log").toFile()).start();
+        try {
+            awaitLine(temp.resolve("stand-in.log"), "started", standIn);
+            List<ProcessHandle> left = standIn.descendants().toList();
+            assertThat(left.stream().map(LeftoverContainersTest::commandLine)).as("the stand-in's processes")
+                    .anyMatch(line -> line.contains("pasta")).anyMatch(line -> line.contains("dnsmasq")).anyMatch(line -> line.contains("sleep 593"));
+
+            standIn.destroyForcibly().waitFor();
+            assertThat(left.stream().filter(process -> commandLine(process).contains("pasta")))
+                    .as("pasta outlives the engine that started it").isNotEmpty().allMatch(ProcessHandle::isAlive);
+
+            try (IsolationEngine restarted = IsolationEngine.create(killed)) {
+                List<String> reaped = restarted.reapLeftovers();
+
+                assertThat(reaped).hasSize(1);
+                for (ProcessHandle process : left) {
+                    assertThat(process.onExit()).as("%d %s ends", process.pid(), commandLine(process)).succeedsWithin(Duration.ofSeconds(30));
+                }
+                try (Stream<Path> bundles = Files.list(killed.bundlesDir())) {
+                    assertThat(bundles).isEmpty();
+                }
+                for (Path delegated : CgroupDriver.detect(CGROUP_PARENT).delegatedDirs()) {
+                    assertThat(delegated.resolve(reaped.getFirst())).doesNotExist();
+                }
+                assertThat(restarted.reapLeftovers()).isEmpty();
+            }
+        } finally {
+            standIn.destroyForcibly();
+        }
+    }
+
+    /** From /proc, since the JDK leaves it out for processes whose executable it may not read; empty once the process is gone. */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + process.pid() + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void awaitLine(Path log, String line, Process writer) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.readString(log).lines().toList().contains(line)) {
+            assertThat(writer.isAlive()).as("the stand-in platform runs: %s", Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("the stand-in's job starts within 3 minutes: %s", Files.readString(log)).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 

@@ -43,6 +43,7 @@ public final class JobNetwork implements AutoCloseable {
     private final String ruleset;
     private final EgressView view;
     private final List<Process> helpers = new ArrayList<>();
+    private final HelperRecord record;
 
     private JobNetwork(long pid, EgressSettings settings, Path bundle, String ruleset, EgressView view) {
         this.pid = pid;
@@ -50,6 +51,7 @@ public final class JobNetwork implements AutoCloseable {
         this.bundle = bundle;
         this.ruleset = ruleset;
         this.view = view;
+        this.record = new HelperRecord(bundle);
     }
 
     /**
@@ -94,7 +96,7 @@ public final class JobNetwork implements AutoCloseable {
 
     private void start(Map<String, List<String>> pinned) throws IOException, InterruptedException {
         Process pasta = settings.uplink().startPasta(pid, PASTA_OPTIONS);
-        helpers.add(pasta);
+        started(pasta);
         awaitOrFail(this::hasDefaultRoute, pasta, "pasta gave the job's namespace no default route");
         Files.writeString(bundle.resolve("egress.nft"), ruleset);
         Process nft = inNamespaces(List.of(settings.nft().toString(), "-f", bundle.resolve("egress.nft").toString())).start();
@@ -112,8 +114,14 @@ public final class JobNetwork implements AutoCloseable {
             }
         });
         Process dnsmasq = inNamespaces(resolver).redirectErrorStream(true).start();
-        helpers.add(dnsmasq);
+        started(dnsmasq);
         awaitOrFail(() -> sockets("udp").contains(RESOLVER_SOCKET), dnsmasq, "the resolver did not listen on 127.0.0.1:53");
+    }
+
+    /** Kept for {@link #close()} and, should this engine die before it, recorded for the next one. */
+    private void started(Process helper) throws IOException {
+        helpers.add(helper);
+        record.add(helper);
     }
 
     /** Every reason the job's network is not as planned; empty when the kernel shows exactly what was installed. */
