@@ -12,9 +12,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -44,6 +46,8 @@ class TenantRegistryTest {
 
     /** Everything the clients keep on the tenant's "laptop", removed after the class. */
     private Path laptops;
+    /** podman's homes apart: its run root must stay under 50 characters. */
+    private final List<Path> podmanHomes = new ArrayList<>();
     private Path python;
 
     @BeforeAll
@@ -54,10 +58,17 @@ class TenantRegistryTest {
 
     @AfterAll
     void removeLaptops() throws Exception {
-        for (String home : List.of("podman", "podman-other")) {
-            RegistryClients.removePodmanHome(laptops.resolve(home));
+        for (Path home : podmanHomes) {
+            RegistryClients.removePodmanHome(home);
+            FileTrees.remove(home);
         }
         FileTrees.remove(laptops);
+    }
+
+    private Path podmanHome() throws IOException {
+        Path home = Files.createTempDirectory("berth-podman");
+        podmanHomes.add(home);
+        return home;
     }
 
     private String member(String tenant) {
@@ -95,7 +106,7 @@ class TenantRegistryTest {
 
     @Test
     void podmanPushesAndPullsBackAndTheJobRunsIt() throws Exception {
-        Path laptop = Files.createDirectories(laptops.resolve("podman"));
+        Path laptop = podmanHome();
         String token = member("acme");
         RegistryClients.Result imported = RegistryClients.podman(laptop, "import", python.toString(), "localhost/python:podman");
         assertThat(imported.ok()).as(imported.output()).isTrue();
@@ -104,7 +115,7 @@ class TenantRegistryTest {
 
         RegistryClients.Result push = RegistryClients.podman(laptop, "push", "--tls-verify=false", "localhost/python:podman",
                 "docker://" + registry + "/acme/podman-python:1");
-        RegistryClients.Result pull = RegistryClients.podman(Files.createDirectories(laptops.resolve("podman-other")), "pull", "--tls-verify=false",
+        RegistryClients.Result pull = RegistryClients.podman(podmanHome(), "pull", "--tls-verify=false",
                 "--creds", "acme:" + token, registry + "/acme/podman-python:1");
         RegistryClients.Result intruder = RegistryClients.podman(laptop, "push", "--tls-verify=false", "--creds", "globex:" + member("globex"),
                 "localhost/python:podman", "docker://" + registry + "/acme/podman-python:2");
