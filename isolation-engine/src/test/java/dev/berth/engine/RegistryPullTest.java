@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.engine.image.BlobCorruptException;
+import dev.berth.engine.image.FileTrees;
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.OciLayout;
 import dev.berth.engine.image.PreparedImage;
@@ -178,7 +179,7 @@ class RegistryPullTest extends EngineTestSupport {
         byte[] tampered = Files.readAllBytes(blob);
         tampered[tampered.length / 2] ^= 1;
         Files.write(blob, tampered);
-        TestImages.deleteTree(temp.resolve("store/rootfs").resolve(image.digest().substring(7)));
+        FileTrees.remove(temp.resolve("store/rootfs").resolve(image.digest().substring(7)));
 
         assertThatThrownBy(() -> library.pull(registry.host() + "/team/fragile:1", update -> { }))
                 .isInstanceOf(BlobCorruptException.class).hasMessageContaining(layer).hasMessageContaining("pull or import it again");

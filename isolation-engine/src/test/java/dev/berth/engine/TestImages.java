@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.engine.image.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ final class TestImages {
             throw new IllegalStateException(busybox + " is missing: prepare the host with scripts/host-setup.sh as root (./berth test does it)");
         }
         Path probeBinary = probeBinary();
-        deleteTree(dir);
+        FileTrees.remove(dir);
         Files.createDirectories(dir);
         Files.createSymbolicLink(dir.resolve("busybox"), busybox);
         Path probe = dir.resolve(PROBE_IMAGE);
@@ -73,17 +74,6 @@ final class TestImages {
                 } else {
                     Files.copy(source, copy, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
                 }
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }

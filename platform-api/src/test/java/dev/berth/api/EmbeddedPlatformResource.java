@@ -3,6 +3,7 @@ package dev.berth.api;
 import dev.berth.api.auth.LocalSigningKey;
 import dev.berth.api.auth.TokenMinter;
 import dev.berth.api.embedded.EmbeddedDefaults;
+import dev.berth.engine.image.FileTrees;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,17 +18,19 @@ import java.util.Set;
 
 /**
  * Starts the same embedded defaults as {@code ./berth up} (a real PostgreSQL, a signing key, the registry)
- * under a fresh data directory for the test run.
+ * under a fresh data directory for the test run, removed when the run is over.
  */
 public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleManager {
 
+    private Path dataDir;
     private EmbeddedDefaults defaults;
 
     @Override
     public Map<String, String> start() {
         int port = freePort();
         try {
-            defaults = EmbeddedDefaults.start(Files.createTempDirectory("berth-test-data"), port);
+            dataDir = Files.createTempDirectory("berth-test-data");
+            defaults = EmbeddedDefaults.start(dataDir, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,6 +45,7 @@ public class EmbeddedPlatformResource implements QuarkusTestResourceLifecycleMan
     public void stop() {
         try {
             defaults.close();
+            FileTrees.remove(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,9 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** The packaged platform jar run as a child process on a given data directory, as ./berth up runs it. */
 public final class PlatformProcess {
@@ -44,15 +42,6 @@ public final class PlatformProcess {
                 .redirectOutput(log.toFile())
                 .start();
         return new PlatformProcess(process, port, log);
-    }
-
-    /** Removes a data directory a test is done with; failures quote the platform's log, so nothing in it need stay behind. */
-    public static void removeDataDir(Path dataDir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     public URI uri(String path) {

@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -115,6 +116,12 @@ public final class TestRegistry implements AutoCloseable {
     @Override
     public void close() {
         process.destroy();
+        try {
+            // Its storage directory is removed next; a registry still flushing would write into it.
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (tokens != null) {
             tokens.close();
         }

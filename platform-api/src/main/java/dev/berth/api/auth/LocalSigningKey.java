@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -36,9 +35,7 @@ public final class LocalSigningKey {
         Path publicFile = dir.resolve(PUBLIC_FILE);
         try {
             if (!Files.exists(privateFile)) {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(3072);
-                KeyPair pair = generator.generateKeyPair();
+                KeyPair pair = KeyFiles.newRsaSigningPair();
                 KeyFiles.writePair(dir, PRIVATE_FILE, pair.getPrivate().getEncoded(), PUBLIC_FILE, pair.getPublic().getEncoded());
             }
             KeyFactory rsa = KeyFactory.getInstance("RSA");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
@@ -53,9 +52,7 @@ public final class RegistryTokenKey {
         Path certificateFile = dir.resolve(CERTIFICATE_FILE);
         try {
             if (!Files.exists(privateFile)) {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(3072);
-                KeyPair pair = generator.generateKeyPair();
+                KeyPair pair = KeyFiles.newRsaSigningPair();
                 KeyFiles.writePair(dir, PRIVATE_FILE, pair.getPrivate().getEncoded(), CERTIFICATE_FILE,
                         pem(selfSigned(pair, issuer)).getBytes(StandardCharsets.US_ASCII));
             }

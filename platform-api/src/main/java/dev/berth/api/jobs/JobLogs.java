@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,15 +72,9 @@ public class JobLogs {
      */
     @Transactional
     public boolean append(UUID jobId, String tenant, int attempt, long epoch, String stream, long at, byte[] data) {
-        boolean stored = em.createNativeQuery("INSERT INTO job_log_chunks (job_id, attempt, stream, at, data) "
-                        + "SELECT :id, :attempt, :stream, :at, :data FROM jobs j JOIN engine_leases l ON l.epoch = j.lease_epoch "
+        boolean stored = chunkInsert("FROM jobs j JOIN engine_leases l ON l.epoch = j.lease_epoch "
                         + "WHERE j.id = :id AND j.attempts = :attempt AND j.lease_epoch = :epoch AND l.expires_at > now() "
-                        + "AND j.state IN (" + JobState.sql(JobState.ACTIVE) + ") ON CONFLICT DO NOTHING")
-                .setParameter("id", jobId)
-                .setParameter("attempt", attempt)
-                .setParameter("stream", stream(stream))
-                .setParameter("at", at)
-                .setParameter("data", data)
+                        + "AND j.state IN (" + JobState.sql(JobState.ACTIVE) + ")", jobId, attempt, stream, at, data)
                 .setParameter("epoch", epoch)
                 .executeUpdate() == 1;
         if (stored) {
@@ -96,15 +91,20 @@ public class JobLogs {
      */
     @Transactional
     public boolean appendLeftover(UUID jobId, int attempt, String stream, long at, byte[] data) {
+        return chunkInsert("FROM jobs j WHERE j.id = :id AND (j.attempts > :attempt "
+                        + "OR (j.attempts = :attempt AND j.state NOT IN (" + JobState.sql(JobState.ACTIVE) + ")))", jobId, attempt, stream, at, data)
+                .executeUpdate() == 1;
+    }
+
+    /** A chunk's insert, made only where {@code fromWhere} (over the job as {@code j}) finds the job; a chunk stored before is kept. */
+    private Query chunkInsert(String fromWhere, UUID jobId, int attempt, String stream, long at, byte[] data) {
         return em.createNativeQuery("INSERT INTO job_log_chunks (job_id, attempt, stream, at, data) "
-                        + "SELECT :id, :attempt, :stream, :at, :data FROM jobs j WHERE j.id = :id AND (j.attempts > :attempt "
-                        + "OR (j.attempts = :attempt AND j.state NOT IN (" + JobState.sql(JobState.ACTIVE) + "))) ON CONFLICT DO NOTHING")
+                        + "SELECT :id, :attempt, :stream, :at, :data " + fromWhere + " ON CONFLICT DO NOTHING")
                 .setParameter("id", jobId)
                 .setParameter("attempt", attempt)
                 .setParameter("stream", stream(stream))
                 .setParameter("at", at)
-                .setParameter("data", data)
-                .executeUpdate() == 1;
+                .setParameter("data", data);
     }
 
     /** Up to {@code max} bytes of the stream from byte offset {@code from}; none past its end. */

@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 
 /**
  * Writes a freshly made key pair under a private directory. The private half appears atomically
@@ -13,7 +16,16 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class KeyFiles {
 
+    /** The size of every RSA key Berth makes for signing (NIST's 128-bit level). */
+    private static final int RSA_BITS = 3072;
+
     private KeyFiles() {
+    }
+
+    public static KeyPair newRsaSigningPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(RSA_BITS);
+        return generator.generateKeyPair();
     }
 
     public static void writePair(Path dir, String privateName, byte[] privateBytes, String publicName, byte[] publicBytes)

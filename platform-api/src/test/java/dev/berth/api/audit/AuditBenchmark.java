@@ -1,5 +1,6 @@
 package dev.berth.api.audit;
 
+import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.audit.chain.AuditEvent;
 import dev.berth.api.audit.chain.AuditKeys;
 import dev.berth.api.audit.chain.ExportVerifier;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Daudit.bench.events=N} changes the size (default 1,000,000).
  */
 @QuarkusTest
-@QuarkusTestResource(value = DisposablePlatformResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = EmbeddedPlatformResource.class, restrictToAnnotatedClass = true)
 class AuditBenchmark {
 
     private static final int EVENTS = Integer.getInteger("audit.bench.events", 1_000_000);

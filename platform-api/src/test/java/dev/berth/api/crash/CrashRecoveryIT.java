@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.PlatformProcess;
+import dev.berth.engine.image.FileTrees;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +61,7 @@ class CrashRecoveryIT {
             leftover.get().destroy();
             leftover.get().onExit().get(30, TimeUnit.SECONDS);
         }
-        PlatformProcess.removeDataDir(dataDir);
+        FileTrees.remove(dataDir);
     }
 
     @Test

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.PlatformProcess;
-import java.io.IOException;
+import dev.berth.api.Replicas;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,32 +34,20 @@ class CrossReplicaWakeUpIT {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<PlatformProcess> started = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
+    private final Replicas replicas = new Replicas(http, Duration.ofSeconds(60));
 
     @AfterEach
     void stopEverything() throws Exception {
-        // The engine replica first: the API replica owns the database it records into.
-        for (PlatformProcess platform : started.reversed()) {
-            if (platform.alive()) {
-                platform.terminate(Duration.ofSeconds(60));
-            }
-        }
-        for (Path dataDir : dataDirs) {
-            PlatformProcess.removeDataDir(dataDir);
-        }
+        replicas.close();
     }
 
     @Test
     void aJobSubmittedAndCancelledOnOneReplicaIsStartedAndStoppedOnAnotherWithoutWaitingForAPoll() throws Exception {
-        Path jar = Path.of(System.getProperty("berth.platform.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("the packaged platform (mvn package builds it)").isRegularFile();
-        Path apiDir = dataDir("api");
-        PlatformProcess api = launch(jar, apiDir, "api", List.of("-Dberth.dispatch.max-concurrent=0"));
-        List<String> postmaster = Files.readAllLines(apiDir.resolve("postgres").resolve("postmaster.pid"));
-        Path engineDir = dataDir("engine");
-        PlatformProcess engine = launch(jar, engineDir, "engine", List.of(
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + postmaster.get(3).strip() + "/postgres",
+        Path apiDir = replicas.dataDir("berth-replica-api");
+        PlatformProcess api = launch(apiDir, "api", List.of("-Dberth.dispatch.max-concurrent=0"));
+        Path engineDir = replicas.dataDir("berth-replica-engine");
+        PlatformProcess engine = launch(engineDir, "engine", List.of(
+                "-Dquarkus.datasource.jdbc.url=" + Replicas.embeddedDatabaseUrl(apiDir),
                 "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password="));
         // Each replica signs its own tokens here; the API replica's key is the one that counts for its routes.
         String token = EmbeddedPlatformResource.token(apiDir, "alice", List.of("replicas"), "tenant-member");
@@ -84,19 +72,10 @@ class CrossReplicaWakeUpIT {
         assertThat(engine.alive()).isTrue();
     }
 
-    private Path dataDir(String name) throws IOException {
-        Path dir = Files.createTempDirectory("berth-replica-" + name);
-        dataDirs.add(dir);
-        return dir;
-    }
-
-    private PlatformProcess launch(Path jar, Path dataDir, String name, List<String> options) throws Exception {
+    private PlatformProcess launch(Path dataDir, String name, List<String> options) throws Exception {
         List<String> all = new ArrayList<>(List.of("-Dberth.dispatch.poll-interval=" + POLL.toSeconds() + "s"));
         all.addAll(options);
-        PlatformProcess platform = PlatformProcess.start(jar, dataDir, name, all);
-        started.add(platform);
-        platform.awaitReady(http, Duration.ofMinutes(3));
-        return platform;
+        return replicas.launch(dataDir, name, all);
     }
 
     private String submit(PlatformProcess platform, String token, String script) throws Exception {
@@ -118,14 +97,8 @@ class CrossReplicaWakeUpIT {
             if (job.path("state").asText().equals(state)) {
                 return job;
             }
-            assertThat(Instant.now()).as("job %s still %s, waiting for %s:\n%s", id, job.path("state").asText(), state, tailOfAll())
+            assertThat(Instant.now()).as("job %s still %s, waiting for %s:\n%s", id, job.path("state").asText(), state, replicas.tails())
                     .isBefore(deadline);
         }
-    }
-
-    private String tailOfAll() {
-        StringBuilder tails = new StringBuilder();
-        started.forEach(platform -> tails.append(platform.tail()).append("\n----\n"));
-        return tails.toString();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.PlatformProcess;
+import dev.berth.api.Replicas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,37 +48,25 @@ class EnginePoolIT {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<PlatformProcess> started = new ArrayList<>();
-    private final List<Path> dataDirs = new ArrayList<>();
+    private final Replicas replicas = new Replicas(http, Duration.ofSeconds(90));
     private final Map<String, PlatformProcess> engines = new HashMap<>();
     private String jdbcUrl;
     private String token;
 
     @AfterEach
     void stopEverything() throws Exception {
-        // Engine replicas first: the API replica owns the database they record into.
-        for (PlatformProcess platform : started.reversed()) {
-            if (platform.alive()) {
-                platform.terminate(Duration.ofSeconds(90));
-            }
-        }
-        for (Path dataDir : dataDirs) {
-            PlatformProcess.removeDataDir(dataDir);
-        }
+        replicas.close();
     }
 
     @Test
     void noAcknowledgedJobIsLostOrStuckWhenAnEngineReplicaDiesComesBackAndAnotherDrains() throws Exception {
-        Path jar = Path.of(System.getProperty("berth.platform.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("the packaged platform (mvn package builds it)").isRegularFile();
-        Path apiDir = dataDir("api");
-        PlatformProcess api = launch(jar, apiDir, "api", List.of("-Dberth.dispatch.max-concurrent=0"));
-        List<String> postmaster = Files.readAllLines(apiDir.resolve("postgres").resolve("postmaster.pid"));
-        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postmaster.get(3).strip() + "/postgres";
-        Path dirA = dataDir("engine-a");
-        Path dirB = dataDir("engine-b");
-        PlatformProcess a = launchEngine(jar, dirA, "engine-a");
-        PlatformProcess b = launchEngine(jar, dirB, "engine-b");
+        Path apiDir = replicas.dataDir("berth-pool-api");
+        PlatformProcess api = replicas.launch(apiDir, "api", List.of("-Dberth.dispatch.max-concurrent=0"));
+        jdbcUrl = Replicas.embeddedDatabaseUrl(apiDir);
+        Path dirA = replicas.dataDir("berth-pool-engine-a");
+        Path dirB = replicas.dataDir("berth-pool-engine-b");
+        PlatformProcess a = launchEngine(dirA, "engine-a");
+        PlatformProcess b = launchEngine(dirB, "engine-b");
         engines.put(replicaId(dirA), a);
         engines.put(replicaId(dirB), b);
         token = EmbeddedPlatformResource.token(apiDir, "pool", List.of("pool"), "tenant-member");
@@ -114,7 +102,7 @@ class EnginePoolIT {
         assertThat(logs(api, ticker, "&attempt=2")).endsWith("tick 30\ndone\n");
 
         // The killed replica comes back: it removes what it still ran and leaves the result alone.
-        PlatformProcess back = launchEngine(jar, firstRunner.equals(replicaId(dirA)) ? dirA : dirB, "restarted");
+        PlatformProcess back = launchEngine(firstRunner.equals(replicaId(dirA)) ? dirA : dirB, "restarted");
         engines.put(firstRunner, back);
         Thread.sleep(Duration.ofSeconds(5));
         JsonNode after = view(api, ticker);
@@ -179,12 +167,6 @@ class EnginePoolIT {
         await(api, longJob, "CANCELLED", Duration.ofMinutes(1));
     }
 
-    private Path dataDir(String name) throws IOException {
-        Path dir = Files.createTempDirectory("berth-pool-" + name);
-        dataDirs.add(dir);
-        return dir;
-    }
-
     private static String replicaId(Path dataDir) {
         try {
             return Files.readString(dataDir.resolve("replica-id")).strip();
@@ -193,17 +175,10 @@ class EnginePoolIT {
         }
     }
 
-    private PlatformProcess launchEngine(Path jar, Path dataDir, String name) throws Exception {
-        return launch(jar, dataDir, name, List.of("-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=postgres",
+    private PlatformProcess launchEngine(Path dataDir, String name) throws Exception {
+        return replicas.launch(dataDir, name, List.of("-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.datasource.password=", "-Dberth.dispatch.shutdown-grace=" + SHUTDOWN_GRACE.toSeconds() + "s",
                 "-Dberth.engine.kill-grace=2s", "-Dberth.dispatch.max-concurrent=2"));
-    }
-
-    private PlatformProcess launch(Path jar, Path dataDir, String name, List<String> options) throws Exception {
-        PlatformProcess platform = PlatformProcess.start(jar, dataDir, name, options);
-        started.add(platform);
-        platform.awaitReady(http, Duration.ofMinutes(3));
-        return platform;
     }
 
     private String submit(PlatformProcess platform, String script, int retries) throws Exception {
@@ -266,7 +241,7 @@ class EnginePoolIT {
             if (job.path("state").asText().equals(state)) {
                 return job;
             }
-            assertThat(Instant.now()).as("job %s still %s, waiting for %s: %s\n%s", id, job.path("state").asText(), state, job, tailOfAll())
+            assertThat(Instant.now()).as("job %s still %s, waiting for %s: %s\n%s", id, job.path("state").asText(), state, job, replicas.tails())
                     .isBefore(deadline);
             Thread.sleep(200);
         }
@@ -282,7 +257,7 @@ class EnginePoolIT {
                     && !history.get(attempt - 1).path("startedAt").isMissingNode()) {
                 return job;
             }
-            assertThat(Instant.now()).as("attempt %d of job %s has not started: %s\n%s", attempt, id, job, tailOfAll()).isBefore(deadline);
+            assertThat(Instant.now()).as("attempt %d of job %s has not started: %s\n%s", attempt, id, job, replicas.tails()).isBefore(deadline);
             Thread.sleep(100);
         }
     }
@@ -314,11 +289,5 @@ class EnginePoolIT {
         } catch (IOException e) {
             throw new AssertionError("the followed logs broke off", e);
         }
-    }
-
-    private String tailOfAll() {
-        StringBuilder tails = new StringBuilder();
-        started.forEach(platform -> tails.append(platform.tail()).append("\n----\n"));
-        return tails.toString();
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian's real docker client (20.10, Engine API 1.41; installed by host setup, no daemon) against
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.Test;
 class DockerCliTest {
 
     static final Path DOCKER = Path.of("/usr/bin/docker");
+
+    @TempDir
+    Path temp;
 
     @ConfigProperty(name = "berth.data-dir")
     Path dataDir;
@@ -55,7 +59,7 @@ class DockerCliTest {
 
     /** Runs the docker CLI as a tenant would set it up: DOCKER_HOST at the platform, the token in config.json's HttpHeaders. */
     Run docker(String tenant, String... arguments) throws IOException, InterruptedException {
-        Path config = Files.createTempDirectory("docker-config");
+        Path config = Files.createTempDirectory(temp, "docker-config");
         if (tenant != null) {
             Files.writeString(config.resolve("config.json"), "{\"HttpHeaders\":{\"Authorization\":\"Bearer " + token(tenant) + "\"}}");
         }
@@ -64,8 +68,8 @@ class DockerCliTest {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("DOCKER_HOST", "tcp://127.0.0.1:" + port + "/docker");
         builder.environment().put("DOCKER_CONFIG", config.toString());
-        Path out = Files.createTempFile("docker-out", ".txt");
-        Path err = Files.createTempFile("docker-err", ".txt");
+        Path out = Files.createTempFile(temp, "docker-out", ".txt");
+        Path err = Files.createTempFile(temp, "docker-err", ".txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -40,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Input uploads and image imports stream to storage under caps of their own, far beyond the JSON
@@ -49,6 +50,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedPlatformResource.class, restrictToAnnotatedClass = true)
 class StreamedBodiesTest {
+
+    @TempDir
+    Path temp;
 
     private static final int MIB = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +74,7 @@ class StreamedBodiesTest {
 
     @Test
     void aTwentyMegabyteRootfsImportStreamsInChunksAndAJobRunsOnIt() throws Exception {
-        Path rootfs = Files.createTempDirectory("rootfs");
+        Path rootfs = Files.createTempDirectory(temp, "rootfs");
         Process copy = new ProcessBuilder("cp", "-a", "/var/lib/berth/images/busybox/rootfs/.", rootfs.toString()).inheritIO().start();
         assertThat(copy.waitFor()).isZero();
         byte[] big = random(20_000_000, 18);

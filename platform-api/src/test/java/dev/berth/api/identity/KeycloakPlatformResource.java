@@ -2,15 +2,14 @@ package dev.berth.api.identity;
 
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.embedded.EmbeddedDefaults;
+import dev.berth.engine.image.FileTrees;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The platform on the embedded PostgreSQL with the shared real Keycloak as its organization
@@ -56,11 +55,7 @@ public class KeycloakPlatformResource implements QuarkusTestResourceLifecycleMan
     public void stop() {
         try {
             defaults.close();
-            try (Stream<Path> paths = Files.walk(dataDir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
+            FileTrees.remove(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

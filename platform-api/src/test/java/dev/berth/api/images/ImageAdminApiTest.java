@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Platform admins pull images from a real registry and import archives over HTTP; tenants' jobs
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = EmbeddedPlatformResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = true)
 class ImageAdminApiTest {
+
+    @TempDir
+    Path temp;
 
     private static final Duration PULL_LIMIT = Duration.ofSeconds(60);
 
@@ -67,7 +71,7 @@ class ImageAdminApiTest {
 
     @Test
     void anAdminPullsAnImageAJobRunsItAndASecondPullTransfersNoLayer() throws Exception {
-        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory("build"));
+        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory(temp, "build"));
         OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox(),
                 new Layer().dir("etc").file("etc/greeting", "pulled over HTTP\n").bytes()));
         builder.tag("1.0", manifest, false);
@@ -109,7 +113,7 @@ class ImageAdminApiTest {
 
     @Test
     void aTenantAllowListOfADigestAdmitsThatImageByDigestOnly() throws Exception {
-        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory("build"));
+        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory(temp, "build"));
         OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox(), new Layer().file("pinned", "yes\n").bytes()));
         builder.tag("v1", manifest, false);
         builder.push("v1", registry() + "/team/pinned:v1");
@@ -136,10 +140,10 @@ class ImageAdminApiTest {
                 .post("/api/v1/admin/images/import?name=imported&tag=v1").then().statusCode(201)
                 .body("state", equalTo("READY")).body("source", equalTo("rootfs-tar")).extract().path("digest");
 
-        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory("build"));
+        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory(temp, "build"));
         OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox(), new Layer().file("origin", "archive\n").bytes()));
         builder.tag("v1", manifest, false);
-        Path archive = builder.archive("v1", Files.createTempDirectory("archive").resolve("image.tar"));
+        Path archive = builder.archive("v1", Files.createTempDirectory(temp, "archive").resolve("image.tar"));
         given().auth().oauth2(admin()).contentType("application/vnd.oci.image.layout.v1+tar").body(Files.readAllBytes(archive))
                 .post("/api/v1/admin/images/import?name=archived&tag=v1").then().statusCode(201)
                 .body("digest", equalTo(manifest.digest())).body("source", equalTo("oci-archive"));
@@ -207,7 +211,7 @@ class ImageAdminApiTest {
 
     @Test
     void aPullThisReplicaHadStartedWhenItWasKilledIsTakenUpAtTheNextStart() throws Exception {
-        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory("build"));
+        TestImageBuilder builder = new TestImageBuilder(Files.createTempDirectory(temp, "build"));
         OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox()));
         builder.tag("1", manifest, false);
         builder.push("1", registry() + "/team/interrupted:1");

@@ -37,6 +37,19 @@ final class RegistryClients {
         return run(builder);
     }
 
+    /**
+     * Removes a podman home: its storage holds files owned by the user's subordinate ids, which only
+     * podman's own user namespace can delete.
+     */
+    static void removePodmanHome(Path home) throws IOException, InterruptedException {
+        if (Files.isDirectory(home.resolve("storage"))) {
+            Result removed = podman(home, "unshare", "rm", "-rf", home.resolve("storage").toString(), home.resolve("run").toString());
+            if (!removed.ok()) {
+                throw new IOException("cannot remove the podman storage under " + home + ": " + removed.output());
+            }
+        }
+    }
+
     static Result run(List<String> command) throws IOException, InterruptedException {
         return run(new ProcessBuilder(command).redirectErrorStream(true));
     }

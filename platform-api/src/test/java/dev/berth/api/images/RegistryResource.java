@@ -1,8 +1,12 @@
 package dev.berth.api.images;
 
+import dev.berth.engine.image.FileTrees;
 import dev.berth.engine.testing.TestRegistry;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -12,11 +16,13 @@ import java.util.Map;
 public class RegistryResource implements QuarkusTestResourceLifecycleManager {
 
     static TestRegistry registry;
+    private Path dir;
 
     @Override
     public Map<String, String> start() {
         try {
-            registry = TestRegistry.start(Files.createTempDirectory("berth-test-registry"));
+            dir = Files.createTempDirectory("berth-test-registry");
+            registry = TestRegistry.start(dir);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test registry: " + e.getMessage(), e);
         }
@@ -26,5 +32,10 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         registry.close();
+        try {
+            FileTrees.remove(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the test registry's storage " + dir, e);
+        }
     }
 }

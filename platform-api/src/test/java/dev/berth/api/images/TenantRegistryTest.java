@@ -7,16 +7,20 @@ import static org.hamcrest.Matchers.hasItem;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
+import dev.berth.engine.image.FileTrees;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,11 +44,31 @@ class TenantRegistryTest {
     @ConfigProperty(name = "berth.registry.host")
     String registry;
 
+    /** Everything the clients keep on the tenant's "laptop", removed after the class. */
+    private Path laptops;
+    /** podman's homes apart: its run root must stay under 50 characters. */
+    private final List<Path> podmanHomes = new ArrayList<>();
     private Path python;
 
     @BeforeAll
     void assemblePython() throws Exception {
-        python = DebianRootfs.tarball(Files.createTempDirectory("berth-python-image"), DebianRootfs.PYTHON);
+        laptops = Files.createTempDirectory("berth-registry-clients");
+        python = DebianRootfs.tarball(Files.createDirectories(laptops.resolve("python-image")), DebianRootfs.PYTHON);
+    }
+
+    @AfterAll
+    void removeLaptops() throws Exception {
+        for (Path home : podmanHomes) {
+            RegistryClients.removePodmanHome(home);
+            FileTrees.remove(home);
+        }
+        FileTrees.remove(laptops);
+    }
+
+    private Path podmanHome() throws IOException {
+        Path home = Files.createTempDirectory("berth-podman");
+        podmanHomes.add(home);
+        return home;
     }
 
     private String member(String tenant) {
@@ -76,13 +100,13 @@ class TenantRegistryTest {
         assertThat(auditReasons("image.fetch")).anyMatch(reason -> reason.contains(digest));
 
         RegistryClients.Result pullBack = RegistryClients.skopeo("copy", "--src-tls-verify=false", "--src-creds", "acme:" + token,
-                "docker://" + registry + "/acme/python:3.11", "oci:" + Files.createTempDirectory("berth-pull-back") + ":3.11");
+                "docker://" + registry + "/acme/python:3.11", "oci:" + laptops.resolve("pull-back") + ":3.11");
         assertThat(pullBack.ok()).as(pullBack.output()).isTrue();
     }
 
     @Test
     void podmanPushesAndPullsBackAndTheJobRunsIt() throws Exception {
-        Path laptop = Files.createTempDirectory("berth-podman");
+        Path laptop = podmanHome();
         String token = member("acme");
         RegistryClients.Result imported = RegistryClients.podman(laptop, "import", python.toString(), "localhost/python:podman");
         assertThat(imported.ok()).as(imported.output()).isTrue();
@@ -91,7 +115,7 @@ class TenantRegistryTest {
 
         RegistryClients.Result push = RegistryClients.podman(laptop, "push", "--tls-verify=false", "localhost/python:podman",
                 "docker://" + registry + "/acme/podman-python:1");
-        RegistryClients.Result pull = RegistryClients.podman(Files.createTempDirectory("berth-podman-other"), "pull", "--tls-verify=false",
+        RegistryClients.Result pull = RegistryClients.podman(podmanHome(), "pull", "--tls-verify=false",
                 "--creds", "acme:" + token, registry + "/acme/podman-python:1");
         RegistryClients.Result intruder = RegistryClients.podman(laptop, "push", "--tls-verify=false", "--creds", "globex:" + member("globex"),
                 "localhost/python:podman", "docker://" + registry + "/acme/podman-python:2");
@@ -162,7 +186,7 @@ class TenantRegistryTest {
 
     @Test
     void loginNeedsAValidBerthToken() throws Exception {
-        Path auth = Files.createTempDirectory("berth-auth").resolve("auth.json");
+        Path auth = laptops.resolve("auth.json");
         RegistryClients.Result forged = RegistryClients.skopeo("login", "--tls-verify=false", "--authfile", auth.toString(),
                 "-u", "acme", "-p", "not-a-token", registry);
         RegistryClients.Result real = RegistryClients.skopeo("login", "--tls-verify=false", "--authfile", auth.toString(),

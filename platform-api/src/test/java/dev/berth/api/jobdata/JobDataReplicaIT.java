@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.PlatformProcess;
+import dev.berth.engine.image.FileTrees;
 import dev.berth.api.embedded.EmbeddedDefaults;
 import java.io.IOException;
 import java.net.URI;
@@ -103,7 +104,7 @@ class JobDataReplicaIT {
         if (database != null) {
             database.close();
         }
-        PlatformProcess.removeDataDir(root);
+        FileTrees.remove(root);
     }
 
     @Test
