@@ -6,6 +6,7 @@ import dev.berth.api.auth.CallerTenant;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobRequest;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,8 +18,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +45,8 @@ public class JobResource {
     JobService jobs;
     @Inject
     JobWaits waits;
+    @Inject
+    JobEvents events;
     @Inject
     JobListing listing;
     @Inject
@@ -107,6 +113,19 @@ public class JobResource {
                 .header("Content-Length", download.artifact().bytes())
                 .header("Digest", download.artifact().sha256())
                 .header("Berth-Artifact-Attempt", download.artifact().attempt()).build();
+    }
+
+    /**
+     * The job's transitions as server-sent events ({@code transition}, data: state, attempt, reason,
+     * exit code), from its current state to its final one, after which the stream ends. A client
+     * that reconnects with {@code Last-Event-ID} is not sent the state it already has again.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        return events.follow(caller.id(), id, lastEventId, sse);
     }
 
     /** Blocking only while the attempt is chosen: the output streams from the shared log store without holding a thread. */

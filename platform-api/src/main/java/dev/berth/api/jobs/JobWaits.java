@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code GET /jobs/{id}?wait=}: answers when the job is final or when the wait ends, whichever
@@ -39,26 +40,38 @@ public class JobWaits {
      * happens on the calling thread, so a missing job or a final one answers at once.
      */
     public CompletionStage<JobView> view(String tenant, UUID id, Duration wait) {
-        return poll(tenant, id, System.nanoTime() + wait.toNanos());
+        if (wait.isZero()) {
+            return CompletableFuture.completedFuture(jobs.view(tenant, id));
+        }
+        return poll(tenant, id, view -> view.state().isFinal(), System.nanoTime() + wait.toNanos());
     }
 
-    private CompletionStage<JobView> poll(String tenant, UUID id, long deadline) {
+    /**
+     * The tenant's job once it has left {@code seen}'s state or attempt (or is final), or as it is
+     * when {@code wait} ends: the next transition for a follower of the job's events.
+     */
+    public CompletionStage<JobView> after(String tenant, UUID id, JobView seen, Duration wait) {
+        return poll(tenant, id, view -> view.state().isFinal() || view.state() != seen.state() || view.attempts() != seen.attempts(),
+                System.nanoTime() + wait.toNanos());
+    }
+
+    private CompletionStage<JobView> poll(String tenant, UUID id, Predicate<JobView> answered, long deadline) {
         // Registered before the read, so a transition committed between the two is not missed.
         CompletableFuture<Void> change = register(id);
         JobView view;
         try {
             view = jobs.view(tenant, id);
         } catch (RuntimeException e) {
-            change.cancel(false);
+            forget(change);
             throw e;
         }
         long left = deadline - System.nanoTime();
-        if (view.state().isFinal() || left <= 0) {
-            change.cancel(false);
+        if (answered.test(view) || left <= 0) {
+            forget(change);
             return CompletableFuture.completedFuture(view);
         }
         return change.completeOnTimeout(null, Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS)
-                .thenComposeAsync(changed -> poll(tenant, id, deadline), Infrastructure.getDefaultWorkerPool());
+                .thenComposeAsync(changed -> poll(tenant, id, answered, deadline), Infrastructure.getDefaultWorkerPool());
     }
 
     private CompletableFuture<Void> register(UUID id) {
@@ -73,6 +86,11 @@ public class JobWaits {
             return futures.isEmpty() ? null : futures;
         }));
         return change;
+    }
+
+    // Completing (not cancelling) unregisters it without building two exceptions with their stack traces.
+    private static void forget(CompletableFuture<Void> change) {
+        change.complete(null);
     }
 
     void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {

@@ -144,6 +144,8 @@ class AuthorizationMatrixTest {
                 expect(200, 200, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /jobs/{id of A}/logs", request -> request.get("/api/v1/jobs/" + jobOfA + "/logs"), jobs, nothing,
                 expect(200, 200, 404, 404, 403, 403, 403)));
+        routes.add(new Route("GET /jobs/{id of A}/events", request -> request.get("/api/v1/jobs/" + jobOfA + "/events"), jobs, nothing,
+                expect(200, 200, 404, 404, 403, 403, 403)));
         routes.add(new Route("GET /jobs/{id of A}/artifacts", request -> request.get("/api/v1/jobs/" + jobOfA + "/artifacts"), jobs, nothing,
                 expect(200, 200, 404, 404, 403, 403, 403)));
         Supplier<Object> secrets = () -> count("SELECT count(*) FROM tenant_secrets");

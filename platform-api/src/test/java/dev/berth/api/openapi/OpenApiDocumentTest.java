@@ -104,6 +104,8 @@ class OpenApiDocumentTest {
         List<String> parameters = new ArrayList<>();
         logs.path("parameters").forEach(parameter -> parameters.add(parameter.path("name").asText()));
         assertThat(parameters).contains("id", "stream", "attempt", "offset", "follow");
+        assertThat(document.path("paths").path("/api/v1/jobs/{id}/events").path("get").path("responses").path("200").path("content")
+                .has("text/event-stream")).as("the job's events are a server-sent event stream").isTrue();
         assertThat(document.at("/components/securitySchemes").size()).isPositive();
         assertThat(document.path("paths").path("/api/v1/jobs").path("post").path("requestBody").isMissingNode()).isFalse();
     }
