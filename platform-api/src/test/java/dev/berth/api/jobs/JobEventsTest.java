@@ -9,14 +9,12 @@ import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -37,13 +35,11 @@ class JobEventsTest {
     Path dataDir;
 
     private String token(String tenant) {
-        return EmbeddedPlatformResource.token(dataDir, "user-of-" + tenant, List.of(tenant), "tenant-member");
+        return new JobsApi(dataDir).token(tenant);
     }
 
     private static String submit(String token, String script) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .body(Map.of("image", "busybox", "command", List.of("sh", "-c", script)))
-                .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+        return JobsApi.submitAs(token, JobsApi.shell(script));
     }
 
     /** One server-sent event as it came over the wire. */

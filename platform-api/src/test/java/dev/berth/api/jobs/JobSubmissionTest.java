@@ -2,7 +2,6 @@ package dev.berth.api.jobs;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.berth.api.EmbeddedPlatformResource;
@@ -38,14 +37,11 @@ class JobSubmissionTest {
     EntityManager em;
 
     private String token(String tenant) {
-        return EmbeddedPlatformResource.token(dataDir, "user-of-" + tenant, List.of(tenant), "tenant-member");
+        return new JobsApi(dataDir).token(tenant);
     }
 
-    private String submit(String token, Map<String, Object> request) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(request)
-                .when().post("/api/v1/jobs")
-                .then().statusCode(201).body("state", equalTo("QUEUED"))
-                .extract().path("id");
+    private static String submit(String token, Map<String, Object> request) {
+        return JobsApi.submitAs(token, request);
     }
 
     private static long[] tenantMapping(JsonPath job) {

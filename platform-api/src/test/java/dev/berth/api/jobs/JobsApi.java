@@ -1,6 +1,7 @@
 package dev.berth.api.jobs;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
@@ -26,9 +27,14 @@ final class JobsApi {
     }
 
     String submit(String tenant, Map<String, Object> request) {
-        return given().auth().oauth2(token(tenant)).contentType(ContentType.JSON).body(request)
+        return submitAs(token(tenant), request);
+    }
+
+    /** Submits with a token the caller already holds, and answers the new job's id. */
+    static String submitAs(String token, Map<String, Object> request) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(request)
                 .when().post("/api/v1/jobs")
-                .then().statusCode(201).extract().path("id");
+                .then().statusCode(201).body("state", equalTo("QUEUED")).extract().path("id");
     }
 
     JsonPath get(String tenant, String id) {
