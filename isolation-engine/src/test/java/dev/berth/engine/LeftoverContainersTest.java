@@ -58,9 +58,9 @@ class LeftoverContainersTest extends EngineTestSupport {
                 .redirectErrorStream(true).redirectOutput(temp.resolve("stand-in.log").toFile()).start();
         try {
             awaitLine(temp.resolve("stand-in.log"), "started", standIn);
-            List<ProcessHandle> left = standIn.descendants().toList();
+            List<ProcessHandle> left = awaitProgram(standIn, "sleep 593");
             assertThat(left.stream().map(LeftoverContainersTest::commandLine)).as("the stand-in's processes")
-                    .anyMatch(line -> line.contains("pasta")).anyMatch(line -> line.contains("dnsmasq")).anyMatch(line -> line.contains("sleep 593"));
+                    .anyMatch(line -> line.contains("pasta")).anyMatch(line -> line.contains("dnsmasq"));
 
             standIn.destroyForcibly().waitFor();
             assertThat(left.stream().filter(process -> commandLine(process).contains("pasta")))
@@ -92,6 +92,24 @@ class LeftoverContainersTest extends EngineTestSupport {
             return new String(Files.readAllBytes(Path.of("/proc/" + process.pid() + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    /**
+     * The stand-in's processes once the job's program has replaced the container's init: a job
+     * counts as started when the gate opens, a moment before that exec, which under the cgroup v2
+     * lane's emulation is long enough to be seen.
+     */
+    private static List<ProcessHandle> awaitProgram(Process standIn, String program) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            List<ProcessHandle> processes = standIn.descendants().toList();
+            List<String> lines = processes.stream().map(LeftoverContainersTest::commandLine).toList();
+            if (lines.stream().anyMatch(line -> line.contains(program))) {
+                return processes;
+            }
+            assertThat(System.nanoTime()).as("the job's program %s runs within a minute of its start: %s", program, lines).isLessThan(deadline);
+            Thread.sleep(50);
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A JVM standing in for the platform in tests that kill it: an engine on the work directory
  * {@code args[0]}, images from {@code args[1]}, runs one egress job through the test lab (servers
- * under {@code args[2]}) that sleeps, prints {@code started} once the job's program runs, and
+ * under {@code args[2]}) that sleeps, prints {@code started} once the start gate has opened, and
  * waits to be killed.
  */
 final class StandInPlatform {
