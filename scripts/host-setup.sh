@@ -20,6 +20,11 @@ die() { printf '[host-setup] error: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "host preparation needs root: run ./berth up (or ./berth test) as root or with sudo"
 
+# ./berth up and ./berth test may prepare the host at the same moment; two runs mounting the same
+# cgroup hierarchy race ("cgroup already mounted"), so they take turns.
+exec 9>/run/berth-host-setup.lock
+flock 9
+
 # --- packages -------------------------------------------------------------------------------
 find_jdk() {
   local candidate version
