@@ -73,7 +73,7 @@ void start_gate(const char *state_fifo, const char *verdict_fifo)
     refuse("cannot hand the container's pids to the engine", "the engine must be running");
   close(state);
 
-  /* The verdict is its first line: at most the three bytes of "go\n" are read, until the engine's end closes. */
+  /* At most the three bytes of "go\n" are read; fewer if the engine's end closes first. */
   char answer[sizeof GO];
   size_t got = 0;
   ssize_t n;
