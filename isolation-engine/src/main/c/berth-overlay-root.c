@@ -10,9 +10,13 @@
  * run inside the container's mount namespace, after the runtime made every mount and applied the
  * masked and read-only paths, and before it pivots into the root.
  *
- * Usage: berth-overlay-root BUNDLE ROOTFS
+ * Usage: berth-overlay-root BUNDLE ROOTFS [STATE_FIFO VERDICT_FIFO]
  *   BUNDLE  the job's private bundle directory; the overlay is staged there
  *   ROOTFS  the image directory the runtime mounted as the root (the spec's root.path)
+ *   STATE_FIFO VERDICT_FIFO  the job's start gate (start-gate.c): once the root is in place, the
+ *           hook waits there for the engine's verdict. The engine always passes them; the
+ *           benchmark's bare runtime baseline leaves them out. Being the one createContainer hook
+ *           that mounts the root and holds the gate saves a second hook process per start.
  *
  * In BUNDLE it creates image (a symlink to ROOTFS), empty (a directory) and root (the staging mount
  * point), and mounts "lowerdir=image:empty" at root. mountinfo shows an overlay's options as they
@@ -23,6 +27,8 @@
  * stays behind in the old root, which the pivot detaches.
  */
 #define _GNU_SOURCE
+#include "start-gate.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -128,9 +134,9 @@ static char **children_of(const char *rootfs, size_t *count)
 
 int main(int argc, char **argv)
 {
-  if (argc != 3)
+  if (argc != 3 && argc != 5)
     {
-      fprintf(stderr, "usage: berth-overlay-root BUNDLE ROOTFS (an OCI createContainer hook)\n");
+      fprintf(stderr, "usage: berth-overlay-root BUNDLE ROOTFS [STATE_FIFO VERDICT_FIFO] (an OCI createContainer hook)\n");
       return 2;
     }
   drain_stdin();
@@ -161,5 +167,7 @@ int main(int argc, char **argv)
     }
   if (mount(STAGING, rootfs, NULL, MS_MOVE, NULL) < 0)
     fail("cannot move the overlay onto", rootfs, "the runtime must have bind-mounted the image as the root");
+  if (argc == 5)
+    start_gate(argv[3], argv[4]);
   return 0;
 }

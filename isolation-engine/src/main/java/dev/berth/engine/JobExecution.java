@@ -15,10 +15,10 @@ import dev.berth.engine.logs.SecretMask;
 import dev.berth.engine.network.EgressView;
 import dev.berth.engine.network.JobNetwork;
 import dev.berth.engine.spec.BundleContext;
-import dev.berth.engine.spec.StartGateGenerator;
 import dev.berth.engine.spec.WorkingDirectory;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.IdMapping;
+import dev.berth.policy.PlatformCeilings;
 import dev.berth.policy.seccomp.SeccompProfile;
 import dev.berth.policy.seccomp.SeccompProfiles;
 import java.io.Closeable;
@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -167,16 +166,8 @@ final class JobExecution {
                 return failure(TerminationReason.RuntimeError, "the runtime exited with status " + status
                         + " before the container was created: " + tail(logDir.resolve("stderr.log")));
             }
-            OptionalLong hookPid = OptionalLong.empty();
-            long pid;
-            if (StartGateGenerator.reportsHookPid(plan)) {
-                String[] pids = state.get().split(" ", 3);
-                hookPid = OptionalLong.of(Long.parseLong(pids[0]));
-                pid = Long.parseLong(pids[1]);
-            } else {
-                pid = mapper.readTree(state.get()).path("pid").asLong();
-            }
-            Optional<EffectiveSecurity> security = admit(pid, hookPid, cgroup, startGate, bundle);
+            GatePids pids = GatePids.parse(state.get());
+            Optional<EffectiveSecurity> security = admit(pids, cgroup, startGate, bundle);
 
             Instant startedAt = Instant.now();
             var timeout = services.timers().schedule(() -> stop(TerminationReason.TimedOut,
@@ -224,8 +215,9 @@ final class JobExecution {
      * An egress job's network is connected here, through the namespaces of the gate's hook, and
      * read back like the limits.
      */
-    private Optional<EffectiveSecurity> admit(long pid, OptionalLong hookPid, JobCgroup cgroup, StartGate startGate, Path bundle)
+    private Optional<EffectiveSecurity> admit(GatePids pids, JobCgroup cgroup, StartGate startGate, Path bundle)
             throws IOException, InterruptedException {
+        long pid = pids.container();
         List<IdMapping> uidMap = ProcIdMaps.uidMap(pid);
         List<IdMapping> gidMap = ProcIdMaps.gidMap(pid);
         List<String> problems = new ArrayList<>(cgroup.verify(pid, plan.limits()));
@@ -237,9 +229,9 @@ final class JobExecution {
             problems.add("gid map is " + gidMap + ", planned " + plan.gidMappings());
         }
         EgressView egress = null;
-        if (hookPid.isPresent()) {
+        if (PlatformCeilings.EGRESS_NETWORK.equals(plan.network())) {
             try {
-                JobNetwork connected = JobNetwork.connect(hookPid.getAsLong(), plan, services.egress(), bundle);
+                JobNetwork connected = JobNetwork.connect(pids.hook(), plan, services.egress(), bundle);
                 synchronized (lock) {
                     network = connected;
                 }

@@ -15,9 +15,10 @@ public interface OciRuntime {
 
     /**
      * Creates and starts the container in the foreground: the returned process exits with the
-     * container's status and its stdout and stderr are the container's. The runtime itself starts
-     * with RLIMIT_NOFILE at {@code openFiles}: runc applies the spec's rlimits only after the
-     * createRuntime hooks, so without this the start gate would see the runtime's own limit.
+     * container's status and its stdout and stderr are the container's. RLIMIT_NOFILE is at
+     * {@code openFiles} in the container process by the time the start gate (a createContainer
+     * hook) reads it: crun sets the spec's rlimits on itself before it creates the container; runc
+     * applies them only after the createContainer hooks, so it is started with that limit already.
      * The container's stdin is the file {@code stdin} (/dev/null for none), read to its end.
      */
     Process run(String containerId, Path bundle, long openFiles, Path stdin) throws IOException;

@@ -12,8 +12,9 @@ import java.util.List;
  * charged to the job's memory cgroup, so scratch never outgrows the memory limit either.
  *
  * The runtime mounts the image directory as the root with a bind mount, which would show the job
- * that directory's host path in /proc/self/mountinfo; the {@link OverlayRoot} hook replaces it with
- * an overlay of the same directory before the runtime pivots into it, so the job sees "/" there.
+ * that directory's host path in /proc/self/mountinfo; the {@link OverlayRoot} program replaces it
+ * with an overlay of the same directory before the runtime pivots into it, so the job sees "/"
+ * there. It runs as the start gate's hook, which {@link StartGateGenerator} adds.
  */
 final class MountGenerator implements SpecGenerator {
 
@@ -41,7 +42,6 @@ final class MountGenerator implements SpecGenerator {
      */
     static final String HOOKS_STDERR_ANNOTATION = "run.oci.hooks.stderr";
     static final String RUNTIME_STDERR = "/proc/self/fd/2";
-    static final int OVERLAY_ROOT_TIMEOUT_SECONDS = 10;
 
     @Override
     public void generate(BundleContext context, ObjectNode spec) {
@@ -49,10 +49,6 @@ final class MountGenerator implements SpecGenerator {
         ObjectNode root = spec.putObject("root");
         root.put("path", rootfs);
         root.put("readonly", context.plan().readOnlyRootfs());
-        ObjectNode overlayRoot = spec.withObject("/hooks").putArray("createContainer").addObject();
-        overlayRoot.put("path", context.overlayRoot().toString());
-        overlayRoot.putArray("args").add(OverlayRoot.TOOL).add(context.gate().bundleDir().toString()).add(rootfs);
-        overlayRoot.put("timeout", OVERLAY_ROOT_TIMEOUT_SECONDS);
         spec.withObject("/annotations").put(HOOKS_STDERR_ANNOTATION, RUNTIME_STDERR);
 
         ArrayNode mounts = spec.putArray("mounts");

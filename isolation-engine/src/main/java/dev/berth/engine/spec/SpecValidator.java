@@ -130,16 +130,10 @@ final class SpecValidator {
     }
 
     private static void checkStartGate(JsonNode spec, List<SpecProblem> problems) {
-        for (String stage : List.of("createRuntime", "createContainer")) {
-            for (JsonNode hook : spec.path("hooks").path(stage)) {
-                for (JsonNode arg : hook.path("args")) {
-                    if (arg.asText().equals(StartGateGenerator.HOOK_NAME)) {
-                        return;
-                    }
-                }
-            }
+        JsonNode hooks = spec.path("hooks").path("createContainer");
+        if (hooks.isEmpty() || !StartGateGenerator.isGate(hooks.get(hooks.size() - 1))) {
+            problems.add(new SpecProblem("start-gate", "the last createContainer hook is not the start gate (" + OverlayRoot.TOOL
+                    + " with the gate's FIFOs): the job's program would run before the engine saw its limits in the kernel"));
         }
-        problems.add(new SpecProblem("start-gate", "no createRuntime or createContainer hook " + StartGateGenerator.HOOK_NAME
-                + ": the job's program would run before the engine saw its limits in the kernel"));
     }
 }

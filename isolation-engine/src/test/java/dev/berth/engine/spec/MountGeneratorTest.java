@@ -17,31 +17,25 @@ class MountGeneratorTest {
     private static final Path ROOTFS = SpecFixtures.IMAGE.rootfs();
 
     @Test
-    void theRootIsTheSharedImageReadOnlyAndTheHookOverlaysItBeforeThePivot() {
+    void theRootIsTheSharedImageReadOnlyAndHookErrorsReachTheJobsStderr() {
         ObjectNode spec = generate(plan(null, null));
 
         assertThat(spec.at("/root/path").asText()).isEqualTo(ROOTFS.toString());
         assertThat(spec.at("/root/readonly").asBoolean()).isTrue();
-        JsonNode hooks = spec.at("/hooks/createContainer");
-        assertThat(hooks).hasSize(1);
-        assertThat(hooks.get(0).get("path").asText()).isEqualTo(SpecFixtures.OVERLAY_ROOT.toString());
-        assertThat(texts(hooks.get(0).get("args"))).containsExactly(OverlayRoot.TOOL, SpecFixtures.BUNDLE.toString(), ROOTFS.toString());
-        assertThat(hooks.get(0).get("timeout").asInt()).isEqualTo(MountGenerator.OVERLAY_ROOT_TIMEOUT_SECONDS);
+        assertThat(spec.has("hooks")).as("the overlay root's hook is the start gate's (StartGateGenerator)").isFalse();
         assertThat(spec.at("/annotations/" + MountGenerator.HOOKS_STDERR_ANNOTATION).asText())
                 .as("the hook's errors reach the runtime's stderr, the job's stderr log").isEqualTo("/proc/self/fd/2");
     }
 
     @Test
-    void hooksAndAnnotationsOtherGeneratorsWroteSurvive() {
+    void annotationsOtherGeneratorsWroteSurvive() {
         ObjectNode spec = SpecFixtures.MAPPER.createObjectNode();
-        spec.withObject("/hooks").putArray("createRuntime").addObject().put("path", "/bin/sh");
         spec.withObject("/annotations").put("run.oci.seccomp_bpf_data", "AAAA");
 
         new MountGenerator().generate(context(plan(null, null)), spec);
 
-        assertThat(spec.at("/hooks/createRuntime/0/path").asText()).isEqualTo("/bin/sh");
-        assertThat(spec.at("/hooks/createContainer/0/path").asText()).isEqualTo(SpecFixtures.OVERLAY_ROOT.toString());
         assertThat(spec.at("/annotations/run.oci.seccomp_bpf_data").asText()).isEqualTo("AAAA");
+        assertThat(spec.at("/annotations/" + MountGenerator.HOOKS_STDERR_ANNOTATION).asText()).isEqualTo("/proc/self/fd/2");
     }
 
     @Test

@@ -58,7 +58,6 @@ class OciSpecBuilderTest {
         assertThat(fieldNames(spec)).containsExactlyInAnyOrderElementsOf(topLevel);
         shared.forEach((field, parts) -> assertThat(fieldNames(spec.get(field))).as(field).containsExactlyInAnyOrderElementsOf(parts));
         List<String> linux = shared.get("linux");
-        assertThat(shared.get("hooks")).containsExactlyInAnyOrder("createRuntime", "createContainer");
         assertThat(linux).contains("namespaces", "uidMappings", "gidMappings", "maskedPaths", "readonlyPaths", "seccomp",
                 "cgroupsPath", "resources");
     }

@@ -236,14 +236,21 @@ class SpecValidatorTest {
     }
 
     private static void startGateChanges(List<UnsafeChange> cases) {
-        String reason = "no createRuntime or createContainer hook " + StartGateGenerator.HOOK_NAME;
+        String reason = "the last createContainer hook is not the start gate";
         cases.add(unsafe("no hooks", remove("/hooks"), "start-gate", reason));
-        cases.add(unsafe("no createRuntime hook", set("/hooks/createRuntime", List.of()), "start-gate", reason));
+        cases.add(unsafe("no createContainer hook", set("/hooks/createContainer", List.of()), "start-gate", reason));
         cases.add(unsafe("gate moved to poststart", spec -> {
             ObjectNode hooks = (ObjectNode) spec.get("hooks");
-            hooks.set("poststart", hooks.remove("createRuntime"));
+            hooks.set("poststart", hooks.remove("createContainer"));
         }, "start-gate", reason));
-        cases.add(unsafe("another createRuntime hook in place of the gate", set("/hooks/createRuntime/0/args", List.of("sh", "-c", "true")),
+        cases.add(unsafe("the overlay root without the gate's FIFOs", spec -> {
+            ArrayNode args = (ArrayNode) spec.at("/hooks/createContainer/0/args");
+            args.remove(4);
+            args.remove(3);
+        }, "start-gate", reason));
+        cases.add(unsafe("another program given the gate's arguments", set("/hooks/createContainer/0/path", "/bin/true"),
+                "start-gate", reason));
+        cases.add(unsafe("a hook after the gate", spec -> spec.withArray("/hooks/createContainer").addObject().put("path", "/bin/true"),
                 "start-gate", reason));
     }
 
