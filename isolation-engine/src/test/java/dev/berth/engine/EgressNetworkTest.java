@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.host.HostIdentity;
+import dev.berth.engine.network.EgressReadiness;
 import dev.berth.engine.network.EgressSettings;
 import dev.berth.engine.network.EgressView;
 import dev.berth.engine.testing.EgressLab;
@@ -201,6 +202,29 @@ class EgressNetworkTest extends EngineTestSupport {
         assertThat(finished.outcome().reason()).contains(TerminationReason.EnforcementUnavailable);
         assertThat(finished.outcome().detail()).contains("the egress network could not be set up", "/nonexistent/pasta", "./berth up");
         assertThat(finished.stdout()).doesNotContain("the program ran");
+    }
+
+    @Test
+    void thisPreparedHostIsReadyForEgressJobs() {
+        assertThat(engine.egressReadinessProblems()).as("host setup installs pasta, nft, dnsmasq and gives the service user /dev/net/tun").isEmpty();
+    }
+
+    @Test
+    void readinessNamesEachMissingToolAndAnInaccessibleTunDeviceWithTheFix() throws IOException {
+        Path closedTun = Files.createFile(temp.resolve("tun"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------")));
+        assertThat(Files.isReadable(closedTun)).as("the service user is not root, so access(2) refuses a file of mode 000").isFalse();
+        EgressSettings missing = new EgressSettings(new dev.berth.engine.network.HostUplink("/nonexistent/pasta"), List.of(),
+                Path.of("/nonexistent/nsenter"), Path.of("/nonexistent/nft"), Path.of("/nonexistent/dnsmasq"));
+
+        assertThat(EgressReadiness.problems(missing, closedTun)).containsExactly(
+                "pasta not found at /nonexistent/pasta: run ./berth up once as root to install passt",
+                "nft not found at /nonexistent/nft: run ./berth up once as root to install nftables",
+                "dnsmasq not found at /nonexistent/dnsmasq: run ./berth up once as root to install dnsmasq-base",
+                "nsenter not found at /nonexistent/nsenter: run ./berth up once as root to install util-linux",
+                closedTun + " is not readable and writable by " + System.getProperty("user.name")
+                        + " (pasta opens it for each egress job): run ./berth up once as root to give the service user access");
+        assertThat(EgressReadiness.problems(EgressSettings.host(List.of()), temp.resolve("no-tun")))
+                .containsExactly(temp.resolve("no-tun") + " is missing: the kernel needs the tun module (modprobe tun), then run ./berth up once as root");
     }
 
     @Test

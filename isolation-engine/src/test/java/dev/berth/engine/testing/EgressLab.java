@@ -84,6 +84,12 @@ public final class EgressLab implements EgressUplink {
         }
     }
 
+    /** None checked: the lab runs the test host's nsenter, unshare, ip, busybox and pasta from PATH, and a missing one fails the job with its output. */
+    @Override
+    public List<Path> programs() {
+        return List.of();
+    }
+
     private static String script() {
         StringBuilder servers = new StringBuilder();
         for (String server : SERVERS) {
