@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * test first learns what the host does without Berth and then asserts the strongest thing Berth
  * must add to it. Facts that take a process to establish are established once per test JVM.
  */
-final class HostProperties {
+public final class HostProperties {
 
     /**
      * The only probe checks ever run on the host: each asks for getpid and changes nothing. The
@@ -57,7 +57,7 @@ final class HostProperties {
      * egress job's namespace, and a host without one (the cgroup v2 guest has no network) has
      * nothing to copy.
      */
-    static boolean hasDefaultRoute() {
+    public static boolean hasDefaultRoute() {
         try {
             boolean v4 = Files.readAllLines(Path.of("/proc/net/route")).stream().skip(1)
                     .map(line -> line.trim().split("\\s+")).anyMatch(fields -> fields.length > 1 && fields[1].equals("00000000"));
