@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.lifecycle.Job;
-import dev.berth.engine.HostProperties;
 import dev.berth.engine.testing.EgressLab;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -136,7 +135,7 @@ class EgressJobApiTest {
         Map<String, Object> submit = events.stream().filter(event -> event.get("action").equals("job.submit")).findFirst().orElseThrow();
         Map<String, Object> start = events.stream().filter(event -> event.get("action").equals("job.start")).findFirst().orElseThrow();
         Job stored = em.find(Job.class, UUID.fromString(id));
-        assertThat((List<?>) submit.get("ruleIds")).contains("network.egress");
+        assertThat(submit.get("ruleIds")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("network.egress");
         assertThat(submit.get("securityDigest")).as("the submit event seals the plan with its mode and list").isEqualTo(digest(stored.planJson));
         assertThat(stored.planJson).contains("\"network\":\"egress\"", "\"destination\":\"198.51.100.10\"");
         assertThat(start.get("securityDigest")).as("the start event seals what the engine found in force").isEqualTo(digest(stored.securityJson));
@@ -181,7 +180,7 @@ class EgressJobApiTest {
         String id = api().submit(TENANT, egressJob(script.toString(), null));
         JsonPath job = api().awaitFinal(TENANT, id);
 
-        if (HostProperties.hasDefaultRoute()) {
+        if (EgressLab.hostHasDefaultRoute()) {
             assertThat(job.getString("state")).as(job.prettify()).isEqualTo("SUCCEEDED");
             assertThat(stdout(id).lines().toList()).as("the job had a route out, so unreachable is the rules' doing")
                     .contains("1").containsAll(targets.stream().map(target -> target + " unreachable").toList());
