@@ -191,6 +191,11 @@ class EgressJobApiTest {
     }
 
     @Test
+    void thisPreparedHostIsReadyWhileThePlatformOffersEgress() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+    }
+
+    @Test
     void aRefusedEgressRequestAnswers422WithTheRuleAndStoresNothing() {
         api();
         long before = jobCount();
