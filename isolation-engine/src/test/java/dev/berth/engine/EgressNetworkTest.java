@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,6 +177,46 @@ class EgressNetworkTest extends EngineTestSupport {
                 // nobody came
             }
         }
+    }
+
+    @Test
+    void anotherEgressJobsListenerIsReachedNeitherByAJobNorFromTheHost() throws Exception {
+        engineWith(EgressSettings.host(List.of()));
+        assertThat(EgressLab.hostHasDefaultRoute()).as("pasta copies the host's uplink; without a route out no egress job runs here").isTrue();
+        Path listenerLogs = Files.createDirectories(temp.resolve("listener-logs"));
+        RunningJob listener = engine.start(egressShell("mkdir /tmp/www && echo reached > /tmp/www/index.html"
+                + " && busybox httpd -p 0.0.0.0:8090 -h /tmp/www && " + EgressLab.probe(List.of("127.0.0.1:8090")) + " sleep 20",
+                tcp("0.0.0.0/0", null)), listenerLogs, JobPayload.NONE);
+        Path listenerOut = listenerLogs.resolve("stdout.log");
+        for (int i = 0; i < 300 && !(Files.exists(listenerOut) && Files.readString(listenerOut).contains("127.0.0.1:8090")); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(listenerOut)).as("the listener job serves on its own loopback").contains("127.0.0.1:8090 reached");
+
+        List<String> targets = new ArrayList<>(List.of("127.0.0.1:8090"));
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (!address.isLinkLocalAddress() && !address.isLoopbackAddress()) {
+                    targets.add(address.getHostAddress().replaceFirst("%.*", "") + ":8090");
+                }
+            }
+        }
+        Finished other = run(egressShell(EgressLab.probe(targets), tcp("0.0.0.0/0", null), tcp("::/0", null)));
+
+        assertThat(other.outcome().reason()).as(other.outcome().detail()).isEmpty();
+        assertThat(other.stdout().lines().toList()).as("pasta gives every job the host's address; no port of one job is forwarded to another")
+                .containsExactlyElementsOf(targets.stream().map(target -> target + " unreachable").toList());
+        for (String target : targets.subList(1, targets.size())) {
+            int colon = target.lastIndexOf(':');
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(target.substring(0, colon), 8090), 2000);
+                throw new AssertionError("the host reached an egress job's listener at " + target);
+            } catch (IOException expected) {
+                // refused: pasta forwards no port into a job (-t none -u none)
+            }
+        }
+        listener.cancel();
+        listener.released().get(180, TimeUnit.SECONDS);
     }
 
     @Test
