@@ -187,7 +187,15 @@ class EgressNetworkTest extends EngineTestSupport {
         RunningJob listener = engine.start(egressShell("mkdir /tmp/www && echo reached > /tmp/www/index.html"
                 + " && busybox httpd -p 0.0.0.0:8090 -h /tmp/www && " + EgressLab.probe(List.of("127.0.0.1:8090")) + " sleep 20",
                 tcp("0.0.0.0/0", null)), listenerLogs, JobPayload.NONE);
-        Path listenerOut = listenerLogs.resolve("stdout.log");
+        try {
+            assertNeitherAnotherJobNorTheHostReachesTheListener(listenerLogs.resolve("stdout.log"));
+        } finally {
+            listener.cancel();
+            listener.released().get(180, TimeUnit.SECONDS);
+        }
+    }
+
+    private void assertNeitherAnotherJobNorTheHostReachesTheListener(Path listenerOut) throws Exception {
         for (int i = 0; i < 300 && !(Files.exists(listenerOut) && Files.readString(listenerOut).contains("127.0.0.1:8090")); i++) {
             Thread.sleep(100);
         }
@@ -215,8 +223,6 @@ class EgressNetworkTest extends EngineTestSupport {
                 // refused: pasta forwards no port into a job (-t none -u none)
             }
         }
-        listener.cancel();
-        listener.released().get(180, TimeUnit.SECONDS);
     }
 
     @Test
