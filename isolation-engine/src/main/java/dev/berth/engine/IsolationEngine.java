@@ -7,6 +7,7 @@ import dev.berth.engine.host.HostReadiness;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.ResolvedImage;
+import dev.berth.engine.network.EgressReadiness;
 import dev.berth.engine.network.EgressSettings;
 import dev.berth.engine.network.HelperRecord;
 import dev.berth.engine.runtime.CliOciRuntime;
@@ -151,6 +152,11 @@ public final class IsolationEngine implements AutoCloseable {
     /** Every reason this host cannot run jobs right now, each with its fix; empty when ready. */
     public List<String> readinessProblems() {
         return HostReadiness.problems(config, cgroups);
+    }
+
+    /** Every reason this host cannot start egress jobs, each with its fix; asked only where the platform offers egress. */
+    public List<String> egressReadinessProblems() {
+        return EgressReadiness.problems(services.egress(), EgressReadiness.TUN);
     }
 
     public String cgroupVersion() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.host.HostIdentity;
+import dev.berth.engine.network.EgressReadiness;
 import dev.berth.engine.network.EgressSettings;
 import dev.berth.engine.network.EgressView;
 import dev.berth.engine.testing.EgressLab;
@@ -24,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -156,7 +159,7 @@ class EgressNetworkTest extends EngineTestSupport {
             Finished finished = run(egressShell("echo the program ran; " + EgressLab.probe(targets) + " awk '$2 == \"00000000\"' /proc/net/route | wc -l",
                     tcp("0.0.0.0/0", null), tcp("::/0", null)));
 
-            if (HostProperties.hasDefaultRoute()) {
+            if (EgressLab.hostHasDefaultRoute()) {
                 assertThat(finished.outcome().reason()).as(finished.outcome().detail()).isEmpty();
                 assertThat(finished.stdout().lines().toList()).as("the job had a route out, so unreachable is the rules' doing")
                         .contains("1").containsAll(targets.stream().map(target -> target + " unreachable").toList());
@@ -172,6 +175,52 @@ class EgressNetworkTest extends EngineTestSupport {
                 throw new AssertionError("an egress job connected to the test JVM's port on the host");
             } catch (SocketTimeoutException expected) {
                 // nobody came
+            }
+        }
+    }
+
+    @Test
+    void anotherEgressJobsListenerIsReachedNeitherByAJobNorFromTheHost() throws Exception {
+        engineWith(EgressSettings.host(List.of()));
+        assertThat(EgressLab.hostHasDefaultRoute()).as("pasta copies the host's uplink; without a route out no egress job runs here").isTrue();
+        Path listenerLogs = Files.createDirectories(temp.resolve("listener-logs"));
+        RunningJob listener = engine.start(egressShell("mkdir /tmp/www && echo reached > /tmp/www/index.html"
+                + " && busybox httpd -p 0.0.0.0:8090 -h /tmp/www && " + EgressLab.probe(List.of("127.0.0.1:8090")) + " sleep 20",
+                tcp("0.0.0.0/0", null)), listenerLogs, JobPayload.NONE);
+        try {
+            assertNeitherAnotherJobNorTheHostReachesTheListener(listenerLogs.resolve("stdout.log"));
+        } finally {
+            listener.cancel();
+            listener.released().get(180, TimeUnit.SECONDS);
+        }
+    }
+
+    private void assertNeitherAnotherJobNorTheHostReachesTheListener(Path listenerOut) throws Exception {
+        for (int i = 0; i < 300 && !(Files.exists(listenerOut) && Files.readString(listenerOut).contains("127.0.0.1:8090")); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(listenerOut)).as("the listener job serves on its own loopback").contains("127.0.0.1:8090 reached");
+
+        List<String> targets = new ArrayList<>(List.of("127.0.0.1:8090"));
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (!address.isLinkLocalAddress() && !address.isLoopbackAddress()) {
+                    targets.add(address.getHostAddress().replaceFirst("%.*", "") + ":8090");
+                }
+            }
+        }
+        Finished other = run(egressShell(EgressLab.probe(targets), tcp("0.0.0.0/0", null), tcp("::/0", null)));
+
+        assertThat(other.outcome().reason()).as(other.outcome().detail()).isEmpty();
+        assertThat(other.stdout().lines().toList()).as("pasta gives every job the host's address; no port of one job is forwarded to another")
+                .containsExactlyElementsOf(targets.stream().map(target -> target + " unreachable").toList());
+        for (String target : targets.subList(1, targets.size())) {
+            int colon = target.lastIndexOf(':');
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(target.substring(0, colon), 8090), 2000);
+                throw new AssertionError("the host reached an egress job's listener at " + target);
+            } catch (IOException expected) {
+                // refused: pasta forwards no port into a job (-t none -u none)
             }
         }
     }
@@ -201,6 +250,29 @@ class EgressNetworkTest extends EngineTestSupport {
         assertThat(finished.outcome().reason()).contains(TerminationReason.EnforcementUnavailable);
         assertThat(finished.outcome().detail()).contains("the egress network could not be set up", "/nonexistent/pasta", "./berth up");
         assertThat(finished.stdout()).doesNotContain("the program ran");
+    }
+
+    @Test
+    void thisPreparedHostIsReadyForEgressJobs() {
+        assertThat(engine.egressReadinessProblems()).as("host setup installs pasta, nft, dnsmasq and gives the service user /dev/net/tun").isEmpty();
+    }
+
+    @Test
+    void readinessNamesEachMissingToolAndAnInaccessibleTunDeviceWithTheFix() throws IOException {
+        Path closedTun = Files.createFile(temp.resolve("tun"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------")));
+        assertThat(Files.isReadable(closedTun)).as("the service user is not root, so access(2) refuses a file of mode 000").isFalse();
+        EgressSettings missing = new EgressSettings(new dev.berth.engine.network.HostUplink("/nonexistent/pasta"), List.of(),
+                Path.of("/nonexistent/nsenter"), Path.of("/nonexistent/nft"), Path.of("/nonexistent/dnsmasq"));
+
+        assertThat(EgressReadiness.problems(missing, closedTun)).containsExactly(
+                "pasta not found at /nonexistent/pasta: run ./berth up once as root to install passt",
+                "nft not found at /nonexistent/nft: run ./berth up once as root to install nftables",
+                "dnsmasq not found at /nonexistent/dnsmasq: run ./berth up once as root to install dnsmasq-base",
+                "nsenter not found at /nonexistent/nsenter: run ./berth up once as root to install util-linux",
+                closedTun + " is not readable and writable by " + System.getProperty("user.name")
+                        + " (pasta opens it for each egress job): run ./berth up once as root to give the service user access");
+        assertThat(EgressReadiness.problems(EgressSettings.host(List.of()), temp.resolve("no-tun")))
+                .containsExactly(temp.resolve("no-tun") + " is missing: the kernel needs the tun module (modprobe tun), then run ./berth up once as root");
     }
 
     @Test

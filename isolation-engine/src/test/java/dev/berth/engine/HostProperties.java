@@ -52,25 +52,6 @@ final class HostProperties {
         return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /**
-     * Whether this host has a default route, IPv4 or IPv6: pasta copies the host's uplink into an
-     * egress job's namespace, and a host without one (the cgroup v2 guest has no network) has
-     * nothing to copy.
-     */
-    static boolean hasDefaultRoute() {
-        try {
-            boolean v4 = Files.readAllLines(Path.of("/proc/net/route")).stream().skip(1)
-                    .map(line -> line.trim().split("\\s+")).anyMatch(fields -> fields.length > 1 && fields[1].equals("00000000"));
-            Path v6routes = Path.of("/proc/net/ipv6_route");
-            boolean v6 = Files.exists(v6routes) && Files.readAllLines(v6routes).stream()
-                    .map(line -> line.trim().split("\\s+"))
-                    .anyMatch(fields -> fields.length > 9 && fields[0].equals("0".repeat(32)) && fields[1].equals("00") && !fields[9].equals("lo"));
-            return v4 || v6;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read this host's routes from /proc/net: " + e.getMessage(), e);
-        }
-    }
-
     /** {@code v2} where a cgroup2 file system is mounted at /sys/fs/cgroup, {@code v1} where v1 or hybrid layouts put anything else there. */
     static String cgroupVersion() {
         try {

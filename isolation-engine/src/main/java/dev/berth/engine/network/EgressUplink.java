@@ -3,6 +3,7 @@ package dev.berth.engine.network;
 import dev.berth.policy.egress.Cidr;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,4 +24,7 @@ public interface EgressUplink {
 
     /** The addresses {@code hostName} has on this uplink now; empty when it has none. */
     List<InetAddress> resolve(String hostName);
+
+    /** The programs this uplink runs for every job (pasta), which readiness checks are executable. */
+    List<Path> programs();
 }

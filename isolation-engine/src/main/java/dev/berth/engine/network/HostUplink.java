@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,5 +46,10 @@ public final class HostUplink implements EgressUplink {
         } catch (UnknownHostException e) {
             return List.of();
         }
+    }
+
+    @Override
+    public List<Path> programs() {
+        return List.of(Path.of(pasta));
     }
 }

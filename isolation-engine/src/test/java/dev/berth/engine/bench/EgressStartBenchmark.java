@@ -6,6 +6,7 @@ import dev.berth.engine.JobOutcome;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
 import dev.berth.engine.image.DirectoryImageStore;
+import dev.berth.engine.image.FileTrees;
 import dev.berth.engine.network.EgressSettings;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
@@ -45,6 +46,14 @@ public final class EgressStartBenchmark {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Path work = Files.createTempDirectory("berth-egress-bench");
         EngineConfig config = new EngineConfig(Path.of("/usr/bin/crun"), work.resolve("engine"), IMAGES, "/berth", 1 << 20, Duration.ofSeconds(2));
+        try {
+            measure(runs, work, config);
+        } finally {
+            FileTrees.remove(work);
+        }
+    }
+
+    private static void measure(int runs, Path work, EngineConfig config) throws Exception {
         try (IsolationEngine engine = IsolationEngine.create(config, new DirectoryImageStore(IMAGES), EgressSettings.host(List.of()))) {
             if (!engine.readinessProblems().isEmpty()) {
                 throw new IllegalStateException("the host is not prepared: " + engine.readinessProblems());

@@ -84,12 +84,37 @@ public final class EgressLab implements EgressUplink {
         }
     }
 
+    /** None checked: the lab runs the test host's nsenter, unshare, ip, busybox and pasta from PATH, and a missing one fails the job with its output. */
+    @Override
+    public List<Path> programs() {
+        return List.of();
+    }
+
     private static String script() {
         StringBuilder servers = new StringBuilder();
         for (String server : SERVERS) {
             servers.append("busybox httpd -f -p ").append(server).append(" -h \"$www\" & servers=\"$servers $!\"\n");
         }
         return SCRIPT.replace("SERVERS\n", servers.toString());
+    }
+
+    /**
+     * Whether this host has a default route, IPv4 or IPv6: pasta copies the host's uplink into an
+     * egress job's namespace, and a host without one (the cgroup v2 guest has no network) has
+     * nothing to copy.
+     */
+    public static boolean hostHasDefaultRoute() {
+        try {
+            boolean v4 = Files.readAllLines(Path.of("/proc/net/route")).stream().skip(1)
+                    .map(line -> line.trim().split("\\s+")).anyMatch(fields -> fields.length > 1 && fields[1].equals("00000000"));
+            Path v6routes = Path.of("/proc/net/ipv6_route");
+            boolean v6 = Files.exists(v6routes) && Files.readAllLines(v6routes).stream()
+                    .map(line -> line.trim().split("\\s+"))
+                    .anyMatch(fields -> fields.length > 9 && fields[0].equals("0".repeat(32)) && fields[1].equals("00") && !fields[9].equals("lo"));
+            return v4 || v6;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this host's routes from /proc/net: " + e.getMessage(), e);
+        }
     }
 
     /**

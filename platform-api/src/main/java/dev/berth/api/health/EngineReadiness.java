@@ -1,8 +1,10 @@
 package dev.berth.api.health;
 
+import dev.berth.api.policy.PlatformBaselineConfig;
 import dev.berth.api.replica.EngineLease;
 import dev.berth.api.replica.LocalEngine;
 import dev.berth.engine.IsolationEngine;
+import dev.berth.policy.PlatformCeilings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -15,7 +17,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only when the host can run rootless jobs and the replica holds its engine lease (without it
+ * Ready only when the host can run rootless jobs (and egress jobs, where the platform offers them) and the replica holds its engine lease (without it
  * it claims nothing), if this replica runs any; reports the runtime, the cgroup version and the
  * lease's epoch.
  */
@@ -27,6 +29,8 @@ public class EngineReadiness implements HealthCheck {
     LocalEngine localEngine;
     @Inject
     EngineLease lease;
+    @Inject
+    PlatformBaselineConfig baseline;
 
     @Override
     public HealthCheckResponse call() {
@@ -35,19 +39,20 @@ public class EngineReadiness implements HealthCheck {
             return HealthCheckResponse.named("isolation-engine").withData("dispatch", "disabled: this replica runs no jobs").up().build();
         }
         IsolationEngine engine = local.get();
-        List<String> problems = engine.readinessProblems();
+        List<String> problems = new ArrayList<>(engine.readinessProblems());
+        if (baseline.ceilings().networkModes().contains(PlatformCeilings.EGRESS_NETWORK)) {
+            problems.addAll(engine.egressReadinessProblems());
+        }
         HealthCheckResponseBuilder response = HealthCheckResponse.named("isolation-engine")
                 .withData("cgroupVersion", engine.cgroupVersion());
         try {
             response.withData("runtime", engine.runtimeVersion());
         } catch (IOException | RuntimeException e) {
-            problems = new ArrayList<>(problems);
             problems.add("the OCI runtime does not answer: " + e.getMessage());
         }
         long epoch = lease.epoch();
         response.withData("leaseEpoch", epoch);
         if (epoch == EngineLease.NONE) {
-            problems = new ArrayList<>(problems);
             problems.add("this replica holds no engine lease, so it claims no jobs: it renews one as soon as PostgreSQL answers "
                     + "(see the berth-engine-lease log lines); a replica that is shutting down has released it");
         }

@@ -1,5 +1,7 @@
 package dev.berth.policy.egress;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * One allowed destination of an {@code egress} job, as an admin writes it into a tenant policy
  * or a job narrows it: an IPv4/IPv6 address or CIDR, or a lower-case host name; {@code ports} as
@@ -21,7 +23,11 @@ public record EgressRule(String destination, String ports, String protocol) {
         return ports == null ? PortRange.ALL : PortRange.parse(ports).orElseThrow();
     }
 
-    /** Whether the destination is a host name rather than an address or network. */
+    /**
+     * Whether the destination is a host name rather than an address or network. Not a property of
+     * the rule's JSON (the plan, the job view, the stored policy), and ignored where old rows carry it.
+     */
+    @JsonIgnore
     public boolean isHostName() {
         return Cidr.parse(destination).isEmpty();
     }

@@ -57,6 +57,7 @@ public final class ReadableDocument {
                 case "command" -> facts.add(new Fact(LABELS.get(name), strings(value, "(image default)")));
                 case "capabilities" -> facts.add(new Fact(LABELS.get(name), strings(value, "none")));
                 case "timeoutSeconds" -> facts.add(Fact.of(LABELS.get(name), value.asText() + " s"));
+                case "egress" -> egress(value, facts);
                 default -> facts.add(Fact.of(LABELS.getOrDefault(name, name), scalar(value)));
             }
         }
@@ -79,6 +80,31 @@ public final class ReadableDocument {
         if (limits.has("scratchBytes")) {
             facts.add(Fact.of("Scratch (tmpfs)", mib(limits.path("scratchBytes").asLong())));
         }
+    }
+
+    /** A plan's egress is its list of rules (empty, and not shown, for network none); a job's effective security has the list, the pinned names and what is always denied. */
+    private static void egress(JsonNode egress, List<Fact> facts) {
+        if (egress.isArray()) {
+            if (!egress.isEmpty()) {
+                facts.add(new Fact("Egress allowed", rules(egress)));
+            }
+            return;
+        }
+        facts.add(new Fact("Egress allowed", rules(egress.path("allowed"))));
+        List<String> pinned = new ArrayList<>();
+        egress.path("pinned").fields().forEachRemaining(name -> pinned.add(name.getKey() + " → "
+                + (name.getValue().isEmpty() ? "no address (unreachable)" : String.join(", ", strings(name.getValue(), "")))));
+        if (!pinned.isEmpty()) {
+            facts.add(new Fact("Egress names pinned at start", pinned));
+        }
+        facts.add(new Fact("Egress always denied", strings(egress.path("alwaysDenied"), "none")));
+    }
+
+    private static List<String> rules(JsonNode rules) {
+        List<String> lines = new ArrayList<>();
+        rules.forEach(rule -> lines.add(rule.path("protocol").asText() + " " + rule.path("destination").asText() + " ports "
+                + rule.path("ports").asText()));
+        return lines.isEmpty() ? List.of("none") : lines;
     }
 
     private static List<String> mappings(JsonNode mappings) {
