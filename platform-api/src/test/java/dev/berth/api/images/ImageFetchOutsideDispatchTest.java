@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
+import dev.berth.engine.image.FileTrees;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,14 +46,21 @@ class ImageFetchOutsideDispatchTest {
     @ConfigProperty(name = "berth.data-dir")
     Path dataDir;
     private String token;
+    private Path work;
 
     @BeforeAll
     void pushTheToolbox() throws Exception {
         token = EmbeddedPlatformResource.token(dataDir, "acme-dev", List.of("acme"), "tenant-member");
-        Path tarball = DebianRootfs.tarball(Files.createTempDirectory("berth-toolbox"), DebianRootfs.TOOLBOX);
+        work = Files.createTempDirectory("berth-fetch-test");
+        Path tarball = DebianRootfs.tarball(Files.createDirectories(work.resolve("toolbox")), DebianRootfs.TOOLBOX);
         assertThat(Files.size(tarball)).as("a large image, over 100 MB compressed").isGreaterThan(100L << 20);
         RegistryClients.Result push = push(tarball, "acme/toolbox:1");
         assertThat(push.ok()).as(push.output()).isTrue();
+    }
+
+    @AfterAll
+    void removeTheImages() throws Exception {
+        FileTrees.remove(work);
     }
 
     /** Room for every job of a test at once (RestAssured knows the platform's port from here on, not in @BeforeAll). */
@@ -103,7 +112,7 @@ class ImageFetchOutsideDispatchTest {
 
     @Test
     void aJobCancelledWhileItsImageIsFetchedEndsAtOnceAndAFailedFetchEndsItsAttemptWithTheCause() throws Exception {
-        Path broken = Files.createTempDirectory("berth-broken-image");
+        Path broken = Files.createDirectories(work.resolve("broken-image"));
         Files.writeString(Files.createDirectories(broken.resolve("rootfs")).resolve("hello"), "hello\n");
         assertThat(RegistryClients.run(List.of("tar", "-C", broken.resolve("rootfs").toString(), "-czf", broken.resolve("rootfs.tar.gz").toString(), "."))
                 .ok()).isTrue();
