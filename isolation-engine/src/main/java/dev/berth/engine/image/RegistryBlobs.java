@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads manifests and blobs by digest from one repository of an OCI distribution registry with a
@@ -18,9 +20,10 @@ final class RegistryBlobs {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(CONNECT_TIMEOUT).build();
+            .connectTimeout(CONNECT_TIMEOUT).build();
     private final Duration timeout;
 
     RegistryBlobs(Duration timeout) {
@@ -57,15 +60,12 @@ final class RegistryBlobs {
         if (accept != null) {
             request.header("Accept", accept);
         }
-        HttpResponse<InputStream> answer;
-        try {
-            answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new IOException("cannot reach the registry at " + repository.registry() + " for " + uri.getPath() + " (" + e
-                    + "): check that the registry runs and that this host reaches it", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking the registry at " + repository.registry() + " for " + uri.getPath(), e);
+        HttpResponse<InputStream> answer = send(repository, uri, request.build());
+        Optional<String> location = answer.headers().firstValue("Location");
+        if (REDIRECTS.contains(answer.statusCode()) && location.isPresent()) {
+            answer.body().close();
+            // A registry sends blobs on to their storage at a signed address; the registry's token must not go along.
+            answer = send(repository, uri, HttpRequest.newBuilder(uri.resolve(location.get())).timeout(timeout).build());
         }
         if (answer.statusCode() == 200) {
             return answer.body();
@@ -80,5 +80,17 @@ final class RegistryBlobs {
                     case 404 -> ": the registry no longer holds it; push the image again";
                     default -> ": check the registry's log";
                 });
+    }
+
+    private HttpResponse<InputStream> send(Repository repository, URI uri, HttpRequest request) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IOException("cannot reach the registry at " + repository.registry() + " for " + uri.getPath() + " (" + e
+                    + "): check that the registry runs and that this host reaches it", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the registry at " + repository.registry() + " for " + uri.getPath(), e);
+        }
     }
 }
