@@ -14,6 +14,7 @@ import dev.berth.engine.testing.TestImageBuilder;
 import dev.berth.engine.testing.TestLayers;
 import dev.berth.engine.testing.TestLayers.Layer;
 import dev.berth.engine.testing.TestRegistry;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,16 +102,38 @@ class StreamedPullTest extends EngineTestSupport {
         assertThat(run(plan(shellIn(pinned, "cat /format"), 1)).stdout()).isEqualTo("docker\n");
     }
 
+    /** A flipped bit breaks the decompression before the digest is reached. */
     @Test
-    void aLayerTheRegistryServesTamperedFailsThePullAndLeavesNothing() throws Exception {
+    void aLayerTheRegistryServesCorruptFailsThePullAndLeavesNothing() throws Exception {
+        assertATamperedLayerLeavesNothing("corrupt", served -> {
+            served[served.length - 12] ^= 1;
+            return served;
+        });
+    }
+
+    /** Another valid layer unpacks to its end; only the digests tell. */
+    @Test
+    void aLayerTheRegistryServesSwappedFailsThePullAndLeavesNothing() throws Exception {
+        assertATamperedLayerLeavesNothing("swapped", served -> {
+            ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+                out.write(new Layer().file("honest", "no\n").bytes());
+            }
+            return gzipped.toByteArray();
+        });
+    }
+
+    private interface Tampering {
+        byte[] apply(byte[] served) throws Exception;
+    }
+
+    private void assertATamperedLayerLeavesNothing(String tag, Tampering tampering) throws Exception {
         OciLayout.Descriptor manifest = builder.image("linux", "amd64", List.of(busybox, new Layer().file("honest", "yes\n").bytes()));
-        builder.tag("1", manifest, false);
-        builder.push("1", registry.host() + "/team/tampered:1");
+        builder.tag(tag, manifest, false);
+        builder.push(tag, registry.host() + "/team/tampered:1");
         String layer = builder.layerDigests(manifest).getLast();
         Path data = temp.resolve("registry/storage/docker/registry/v2/blobs/sha256").resolve(layer.substring(7, 9)).resolve(layer.substring(7)).resolve("data");
-        byte[] tampered = Files.readAllBytes(data);
-        tampered[tampered.length - 12] ^= 1;
-        Files.write(data, tampered);
+        Files.write(data, tampering.apply(Files.readAllBytes(data)));
 
         assertThatThrownBy(() -> library.pull(registry.host() + "/team/tampered@" + manifest.digest(), TOKEN, update -> { }))
                 .isInstanceOf(BlobCorruptException.class).hasMessageContaining("tampered with");
