@@ -3,7 +3,6 @@ package dev.berth.engine.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.Optional;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ final class ArchiveImporter {
                 received = Streams.copyAtMost(body, out, maxBytes);
             }
             String transfer = "import-" + UUID.randomUUID();
-            skopeo.copy("oci-archive:" + archive, false, Optional.empty(), "oci:" + layout.root() + ":" + transfer, line -> { });
+            skopeo.copy("oci-archive:" + archive, false, "oci:" + layout.root() + ":" + transfer, line -> { });
             String digest = layout.manifestNamed(transfer)
                     .orElseThrow(() -> new ImageFormatException("the archive holds no image: send an OCI image layout archive with one image"));
             return new Imported(digest, received);

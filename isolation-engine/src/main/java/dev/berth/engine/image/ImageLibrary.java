@@ -41,6 +41,7 @@ public final class ImageLibrary implements ImageStore {
     private final OciLayout layout;
     private final UnpackedImages unpacked;
     private final RegistryPuller puller;
+    private final StreamingPuller streaming;
     private final ArchiveImporter importer;
     private final ImageGarbageCollector collector;
     private final SourceDigests sources;
@@ -60,6 +61,7 @@ public final class ImageLibrary implements ImageStore {
         this.unpacked = new UnpackedImages(settings.storeDir().resolve("rootfs"), layout, mapper, settings.maxImageBytes());
         Skopeo skopeo = new Skopeo(settings.skopeo(), settings.storeDir(), settings.authFile(), settings.pullTimeout());
         this.puller = new RegistryPuller(skopeo, layout, mapper, settings.plainHttpRegistries());
+        this.streaming = new StreamingPuller(new RegistryBlobs(settings.pullTimeout()), layout, mapper, settings.plainHttpRegistries());
         this.importer = new ArchiveImporter(skopeo, layout, mapper, incoming, settings.maxImageBytes());
         this.collector = new ImageGarbageCollector(layout, unpacked, mapper);
         this.sources = new SourceDigests(Files.createDirectories(settings.storeDir().resolve("sources")));
@@ -78,10 +80,25 @@ public final class ImageLibrary implements ImageStore {
      * Pulls with a bearer token for the registry (as its token service issued it) instead of the
      * auth file. The image then also resolves by the digest the registry served, which is the
      * one a job pinned to it names even when the store holds it converted.
+     *
+     * <p>With a token, each layer is unpacked while it downloads and stored as it passes, so the
+     * pull takes about as long as the slower of the two; without one skopeo copies the image
+     * first, as it alone reads the auth file's credentials and negotiates any registry's token
+     * service.
      */
     public PreparedImage pull(String reference, Optional<String> registryToken, Consumer<PullProgress> progress) throws IOException {
+        if (registryToken.isPresent()) {
+            return exclusively(() -> {
+                StreamingPuller.Resolved resolved = streaming.resolve(reference, registryToken.get(), progress);
+                ImageManifest manifest = ImageManifest.read(layout, resolved.digest(), mapper);
+                unpacked.unpack(manifest, resolved.layers());
+                sources.record(resolved.sourceDigest(), resolved.digest());
+                return new PreparedImage(resolved.digest(), resolved.sourceDigest(), manifest.layers().size(), manifest.layerBytes(),
+                        resolved.bytesToTransfer());
+            });
+        }
         return exclusively(() -> {
-            RegistryPuller.Pulled pulled = puller.pull(reference, registryToken, progress);
+            RegistryPuller.Pulled pulled = puller.pull(reference, progress);
             layout.clearIndex();
             PreparedImage image = prepare(pulled.digest(), pulled.sourceDigest(), pulled.transferredBytes());
             sources.record(pulled.sourceDigest(), pulled.digest());

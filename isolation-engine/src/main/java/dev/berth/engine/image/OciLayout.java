@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.policy.ImageReference;
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +32,7 @@ public final class OciLayout {
 
     private static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
     private static final String REF_NAME = "org.opencontainers.image.ref.name";
+    private static final String INCOMING = ".incoming-";
 
     private final Path root;
     private final ObjectMapper mapper;
@@ -42,7 +44,13 @@ public final class OciLayout {
 
     /** Opens the layout at {@code root}, creating an empty one if there is none. */
     public static OciLayout open(Path root, ObjectMapper mapper) throws IOException {
-        Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+        Path blobs = Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+        // A process killed while it wrote a blob leaves the temporary file; nobody else can finish it.
+        try (Stream<Path> leftovers = Files.list(blobs)) {
+            for (Path leftover : leftovers.filter(p -> p.getFileName().toString().startsWith(INCOMING)).toList()) {
+                Files.deleteIfExists(leftover);
+            }
+        }
         if (!Files.exists(root.resolve("oci-layout"))) {
             Files.writeString(root.resolve("oci-layout"), LAYOUT);
         }
@@ -66,7 +74,7 @@ public final class OciLayout {
 
     /** Stores a blob, hashing it as it is written; at most {@code maxBytes} are accepted. */
     public Descriptor put(InputStream content, long maxBytes) throws IOException {
-        Path temporary = root.resolve("blobs").resolve("sha256").resolve(".incoming-" + UUID.randomUUID());
+        Path temporary = temporaryBlob();
         MessageDigest sha256 = sha256();
         long size;
         try (OutputStream out = Files.newOutputStream(temporary)) {
@@ -81,6 +89,46 @@ public final class OciLayout {
 
     public Descriptor put(byte[] content) throws IOException {
         return put(new ByteArrayInputStream(content), content.length);
+    }
+
+    private Path temporaryBlob() {
+        return root.resolve("blobs").resolve("sha256").resolve(INCOMING + UUID.randomUUID());
+    }
+
+    /** A blob written as it streams past, which takes its place under {@code digest} only if kept. */
+    Incoming incoming(String digest) throws IOException {
+        Path temporary = temporaryBlob();
+        return new Incoming(Files.newOutputStream(temporary), temporary, path(digest));
+    }
+
+    /** Until {@link #keep}, the blob is only a temporary file, removed on close. */
+    static final class Incoming implements Closeable {
+
+        private final OutputStream out;
+        private final Path temporary;
+        private final Path target;
+
+        private Incoming(OutputStream out, Path temporary, Path target) {
+            this.out = out;
+            this.temporary = temporary;
+            this.target = target;
+        }
+
+        OutputStream out() {
+            return out;
+        }
+
+        /** Call only once the content was checked against the digest. */
+        void keep() throws IOException {
+            out.close();
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            Files.deleteIfExists(temporary);
+        }
     }
 
     /** A small blob (a manifest or a config) read whole and checked against its digest. */

@@ -3,7 +3,9 @@ package dev.berth.engine.image;
 /**
  * How far a pull has come.
  *
- * @param phase           RESOLVING (reading manifests), COPYING (transferring blobs), UNPACKING, DONE
+ * @param phase           RESOLVING (reading manifests), COPYING (transferring blobs), UNPACKING, DONE; or, for a
+ *                        pull with a registry token, STREAMING (layers unpacked as they download) in place of
+ *                        COPYING and UNPACKING
  * @param layers          layers of the image
  * @param layersCached    layers the store already held, which are not transferred again
  * @param layersCopied    layers skopeo has gone through so far, cached ones included

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.policy.ImageReference;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -16,11 +15,6 @@ import java.util.function.Consumer;
  * Layers the store already holds are not transferred again.
  */
 final class RegistryPuller {
-
-    private static final Set<String> LISTS = Set.of(
-            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json");
-    private static final Set<String> MANIFESTS = Set.of(
-            ImageManifest.OCI_MANIFEST, "application/vnd.docker.distribution.manifest.v2+json");
 
     private final Skopeo skopeo;
     private final OciLayout layout;
@@ -35,30 +29,27 @@ final class RegistryPuller {
     }
 
     /** Copies the image into the layout and answers its stored manifest digest and what was transferred. */
-    Pulled pull(String reference, Optional<String> registryToken, Consumer<PullProgress> progress) throws IOException {
+    Pulled pull(String reference, Consumer<PullProgress> progress) throws IOException {
         ImageReference parsed = ImageReference.parse(reference)
                 .orElseThrow(() -> new ImageFormatException("'" + reference + "' is not an image reference: write [host[:port]/]path[:tag][@sha256:digest]"));
         progress.accept(PullProgress.resolving());
         boolean plainHttp = plainHttpRegistries.contains(registryOf(parsed.repository()));
         String target = parsed.digest() != null ? parsed.digest() : (parsed.tag() == null ? "latest" : parsed.tag());
         String separator = parsed.digest() != null ? "@" : ":";
-        byte[] raw = skopeo.rawManifest(parsed.repository() + separator + target, plainHttp, registryToken);
+        byte[] raw = skopeo.rawManifest(parsed.repository() + separator + target, plainHttp);
         String rawDigest = Digests.of(OciLayout.sha256().digest(raw));
         if (parsed.digest() != null) {
-            checkServed(raw, parsed.digest());
+            ServedManifests.checkServed(raw, parsed.digest());
         }
         JsonNode manifest = mapper.readTree(raw);
         String instance = rawDigest;
-        if (LISTS.contains(mediaType(manifest))) {
-            instance = amd64Instance(reference, manifest);
-            raw = skopeo.rawManifest(parsed.repository() + "@" + instance, plainHttp, registryToken);
-            checkServed(raw, instance);
+        if (ServedManifests.LISTS.contains(ServedManifests.mediaType(manifest))) {
+            instance = ServedManifests.amd64Instance(reference, manifest);
+            raw = skopeo.rawManifest(parsed.repository() + "@" + instance, plainHttp);
+            ServedManifests.checkServed(raw, instance);
             manifest = mapper.readTree(raw);
         }
-        if (!MANIFESTS.contains(mediaType(manifest))) {
-            throw new ImageFormatException("image " + reference + " has a manifest of type " + mediaType(manifest)
-                    + ", which this platform does not take: push it again with a current tool (OCI or Docker schema 2)");
-        }
+        ServedManifests.checkTaken(reference, manifest);
         int layers = 0;
         int cached = 0;
         long total = 0;
@@ -75,7 +66,7 @@ final class RegistryPuller {
         PullProgress[] current = {new PullProgress("COPYING", layers, cached, 0, total, toTransfer)};
         progress.accept(current[0]);
         String transfer = "pull-" + UUID.randomUUID();
-        skopeo.copy("docker://" + parsed.repository() + "@" + instance, plainHttp, registryToken, "oci:" + layout.root() + ":" + transfer, line -> {
+        skopeo.copy("docker://" + parsed.repository() + "@" + instance, plainHttp, "oci:" + layout.root() + ":" + transfer, line -> {
             if (line.startsWith("Copying blob")) {
                 current[0] = current[0].layerCopied();
                 progress.accept(current[0]);
@@ -89,35 +80,6 @@ final class RegistryPuller {
 
     /** The stored manifest, the registry's manifest for linux/amd64, and the layer bytes fetched. */
     record Pulled(String digest, String sourceDigest, long transferredBytes) {
-    }
-
-    /** A manifest asked for by digest must hash to that digest, whatever the registry says. */
-    private static void checkServed(byte[] raw, String expected) throws BlobCorruptException {
-        String served = Digests.of(OciLayout.sha256().digest(raw));
-        if (!served.equals(expected)) {
-            throw new BlobCorruptException(expected, "was served by the registry as content with digest " + served);
-        }
-    }
-
-    private static String amd64Instance(String reference, JsonNode list) throws ImageFormatException {
-        StringBuilder platforms = new StringBuilder();
-        for (JsonNode entry : list.path("manifests")) {
-            JsonNode platform = entry.path("platform");
-            if (platform.path("os").asText().equals("linux") && platform.path("architecture").asText().equals("amd64")) {
-                return entry.path("digest").asText();
-            }
-            platforms.append(platforms.isEmpty() ? "" : ", ").append(platform.path("os").asText()).append('/').append(platform.path("architecture").asText());
-        }
-        throw new ImageFormatException("image " + reference + " has no linux/amd64 variant (it has " + platforms
-                + "): this host runs linux/amd64 images only");
-    }
-
-    /** OCI makes the field optional; without it, an index is told from a manifest by its shape. */
-    private static String mediaType(JsonNode manifest) {
-        if (manifest.hasNonNull("mediaType")) {
-            return manifest.path("mediaType").asText();
-        }
-        return manifest.has("manifests") ? "application/vnd.oci.image.index.v1+json" : ImageManifest.OCI_MANIFEST;
     }
 
     /** The registry host as Docker reads it: a first component with a dot, a port, or localhost. */

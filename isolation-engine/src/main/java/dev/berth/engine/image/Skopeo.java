@@ -37,26 +37,23 @@ final class Skopeo {
     }
 
     /** The manifest exactly as the registry serves it, byte for byte, so its digest can be checked. */
-    byte[] rawManifest(String dockerReference, boolean plainHttp, Optional<String> registryToken) throws IOException {
+    byte[] rawManifest(String dockerReference, boolean plainHttp) throws IOException {
         List<String> command = command("inspect");
         command.add("--raw");
         if (plainHttp) {
             command.add("--tls-verify=false");
         }
-        registryToken.ifPresent(token -> command.add("--registry-token=" + token));
         command.add("docker://" + dockerReference);
         return run(command, null);
     }
 
     /** Copies an image between two skopeo transports, passing each line of progress on. */
-    void copy(String source, boolean plainHttpSource, Optional<String> sourceToken, String destination, Consumer<String> progress)
-            throws IOException {
+    void copy(String source, boolean plainHttpSource, String destination, Consumer<String> progress) throws IOException {
         List<String> command = command("copy");
         command.add("--retry-times=2");
         if (plainHttpSource) {
             command.add("--src-tls-verify=false");
         }
-        sourceToken.ifPresent(token -> command.add("--src-registry-token=" + token));
         command.add(source);
         command.add(destination);
         run(command, progress);

@@ -51,8 +51,24 @@ public final class UnpackedImages {
         return Files.isDirectory(rootfs) ? Optional.of(rootfs) : Optional.empty();
     }
 
+    /**
+     * Where a layer the store lacks comes from: a registry's blob, unpacked as it downloads and
+     * stored as it passes.
+     */
+    interface LayerSource {
+        InputStream open(ImageManifest.Layer layer) throws IOException;
+    }
+
     /** The root filesystem of the stored image, unpacked now unless it already was. */
     Path unpack(ImageManifest manifest) throws IOException {
+        return unpack(manifest, layer -> {
+            throw new IOException("layer " + layer.digest() + " of " + manifest.digest() + " is missing from the store at "
+                    + layout.path(layer.digest()) + ": pull the image again");
+        });
+    }
+
+    /** As {@link #unpack(ImageManifest)}, taking each layer the store lacks from {@code missing}. */
+    Path unpack(ImageManifest manifest, LayerSource missing) throws IOException {
         Path rootfs = dir.resolve(Digests.hex(manifest.digest()));
         if (Files.isDirectory(rootfs)) {
             Files.setLastModifiedTime(rootfs, FileTime.from(Instant.now()));
@@ -63,7 +79,8 @@ public final class UnpackedImages {
             Files.createDirectory(temporary);
             long bytes = 0;
             for (ImageManifest.Layer layer : manifest.layers()) {
-                bytes += apply(layer, temporary, maxImageBytes - bytes);
+                long budget = maxImageBytes - bytes;
+                bytes += layout.has(layer.digest()) ? apply(layer, temporary, budget) : applyStreamed(layer, missing, temporary, budget);
             }
             Files.move(temporary, rootfs, StandardCopyOption.ATOMIC_MOVE);
             return rootfs;
@@ -103,6 +120,29 @@ public final class UnpackedImages {
                         : new BlobCorruptException(layer.digest(), "no longer matches its digest (" + e.getMessage() + ")");
             }
             throw e;
+        }
+    }
+
+    /**
+     * Unpacks a layer as it arrives and keeps its blob only once every byte matched its digest.
+     * Corruption usually breaks decompression before the end of the stream is reached, so on any
+     * failure the rest is read to tell a blob that does not match its digest from a hostile one.
+     */
+    private long applyStreamed(ImageManifest.Layer layer, LayerSource source, Path root, long budget) throws IOException {
+        try (OciLayout.Incoming incoming = layout.incoming(layer.digest()); InputStream body = source.open(layer)) {
+            // Decompression closes what it reads; the rest must stay readable after a failure.
+            VerifyingInputStream fetched = new VerifyingInputStream(keepOpen(new TeeInputStream(body, incoming.out())), layer.digest());
+            long bytes;
+            try {
+                bytes = applyVerified(fetched, layer, root, budget);
+            } catch (BlobCorruptException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                fetched.drainAndCheck(Math.max(layer.size(), MAX_TRAILING_BYTES));
+                throw e;
+            }
+            incoming.keep();
+            return bytes;
         }
     }
 

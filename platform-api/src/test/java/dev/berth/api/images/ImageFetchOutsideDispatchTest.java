@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.JobPolling;
+import dev.berth.engine.image.FileTrees;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,13 +30,12 @@ import org.junit.jupiter.api.TestInstance;
  * A replica fetching a large tenant image from the registry keeps dispatching: the fetch runs on
  * its own thread while jobs on images the replica holds start and end, claimers of the same digest
  * share the one fetch, a job cancelled while it waits for its image ends at once, and a fetch that
- * fails ends its attempt with the registry's reason. The registry and skopeo are the real ones;
- * {@link GatedSkopeoResource} only holds skopeo back so the fetch is under way for as long as the
- * test looks.
+ * fails ends its attempt with the registry's reason and leaves no image. The registry is the real
+ * one; {@link GatedRegistryResource} only holds its blob downloads back so the fetch is under way
+ * for as long as the test looks.
  */
 @QuarkusTest
-@QuarkusTestResource(value = EmbeddedPlatformResource.class, restrictToAnnotatedClass = true)
-@QuarkusTestResource(value = GatedSkopeoResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = GatedRegistryResource.class, restrictToAnnotatedClass = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageFetchOutsideDispatchTest {
 
@@ -44,18 +45,22 @@ class ImageFetchOutsideDispatchTest {
 
     @ConfigProperty(name = "berth.data-dir")
     Path dataDir;
-    @ConfigProperty(name = "berth.registry.host")
-    String registry;
-
     private String token;
+    private Path work;
 
     @BeforeAll
     void pushTheToolbox() throws Exception {
         token = EmbeddedPlatformResource.token(dataDir, "acme-dev", List.of("acme"), "tenant-member");
-        Path tarball = DebianRootfs.tarball(Files.createTempDirectory("berth-toolbox"), DebianRootfs.TOOLBOX);
+        work = Files.createTempDirectory("berth-fetch-test");
+        Path tarball = DebianRootfs.tarball(Files.createDirectories(work.resolve("toolbox")), DebianRootfs.TOOLBOX);
         assertThat(Files.size(tarball)).as("a large image, over 100 MB compressed").isGreaterThan(100L << 20);
         RegistryClients.Result push = push(tarball, "acme/toolbox:1");
         assertThat(push.ok()).as(push.output()).isTrue();
+    }
+
+    @AfterAll
+    void removeTheImages() throws Exception {
+        FileTrees.remove(work);
     }
 
     /** Room for every job of a test at once (RestAssured knows the platform's port from here on, not in @BeforeAll). */
@@ -69,18 +74,18 @@ class ImageFetchOutsideDispatchTest {
 
     @AfterEach
     void openTheGate() throws Exception {
-        GatedSkopeoResource.open();
+        GatedRegistryResource.open();
     }
 
     @Test
     void jobsOnPresentImagesStartWhileALargeImageIsFetchedAndItsClaimersShareTheFetch() throws Exception {
-        int before = GatedSkopeoResource.calls().size();
-        GatedSkopeoResource.close();
+        int before = GatedRegistryResource.blobRequests().size();
+        GatedRegistryResource.close();
         String fetching = submit("toolbox:1", "python3", "-c", "print('first')");
         String sharing = submit("toolbox:1", "python3", "-c", "print('second')");
         awaitState(fetching, "STARTING");
         awaitState(sharing, "STARTING");
-        awaitSkopeoCalled(before);
+        awaitBlobRequested(before);
 
         String present = submit("busybox", "echo", "present");
         JsonPath ran = JobPolling.awaitFinal(token, present, LIMIT);
@@ -89,7 +94,7 @@ class ImageFetchOutsideDispatchTest {
         assertThat(state(fetching)).as("the toolbox is still being fetched: the busybox job did not wait for it").isEqualTo("STARTING");
         assertThat(state(sharing)).isEqualTo("STARTING");
 
-        GatedSkopeoResource.open();
+        GatedRegistryResource.open();
         JsonPath first = JobPolling.awaitFinal(token, fetching, LIMIT);
         JsonPath second = JobPolling.awaitFinal(token, sharing, LIMIT);
         assertThat(first.getString("state")).as(first.prettify()).isEqualTo("SUCCEEDED");
@@ -98,26 +103,28 @@ class ImageFetchOutsideDispatchTest {
         assertThat(logs(sharing)).isEqualTo("second\n");
         assertThat(Instant.parse(ran.getString("finishedAt"))).as("the busybox job ended before either toolbox job started")
                 .isBefore(Instant.parse(first.getString("startedAt"))).isBefore(Instant.parse(second.getString("startedAt")));
-        assertThat(GatedSkopeoResource.calls().subList(before, GatedSkopeoResource.calls().size()).stream().filter("copy"::equals)).as("one copy for both claimers of the digest").hasSize(1);
+        List<String> downloads = GatedRegistryResource.blobRequests().subList(before, GatedRegistryResource.blobRequests().size());
+        assertThat(downloads).as("one download of each blob for both claimers of the digest")
+                .contains("/v2/acme/toolbox/blobs/" + layerOf("acme/toolbox:1")).doesNotHaveDuplicates().hasSize(2);
         assertThat(auditReasons("image.fetch")).filteredOn(reason -> reason.contains(first.getString("image.digest")))
                 .as("one fetch recorded for the digest").hasSize(1);
     }
 
     @Test
     void aJobCancelledWhileItsImageIsFetchedEndsAtOnceAndAFailedFetchEndsItsAttemptWithTheCause() throws Exception {
-        Path broken = Files.createTempDirectory("berth-broken-image");
+        Path broken = Files.createDirectories(work.resolve("broken-image"));
         Files.writeString(Files.createDirectories(broken.resolve("rootfs")).resolve("hello"), "hello\n");
         assertThat(RegistryClients.run(List.of("tar", "-C", broken.resolve("rootfs").toString(), "-czf", broken.resolve("rootfs.tar.gz").toString(), "."))
                 .ok()).isTrue();
         RegistryClients.Result push = push(broken.resolve("rootfs.tar.gz"), "acme/broken:1");
         assertThat(push.ok()).as(push.output()).isTrue();
-        int before = GatedSkopeoResource.calls().size();
-        GatedSkopeoResource.close();
+        int before = GatedRegistryResource.blobRequests().size();
+        GatedRegistryResource.close();
         String cancelled = submit("broken:1", "cat", "/hello");
         String failing = submit("broken:1", "cat", "/hello");
         awaitState(cancelled, "STARTING");
         awaitState(failing, "STARTING");
-        awaitSkopeoCalled(before);
+        awaitBlobRequested(before);
 
         given().auth().oauth2(token).post("/api/v1/jobs/" + cancelled + "/cancel").then().statusCode(202);
         JsonPath ended = JobPolling.awaitFinal(token, cancelled, Duration.ofSeconds(30));
@@ -127,18 +134,35 @@ class ImageFetchOutsideDispatchTest {
         assertThat(ended.getString("startedAt")).as("it never started").isNull();
         assertThat(state(failing)).as("the fetch is still held back").isEqualTo("STARTING");
 
-        // The registry loses the layer while the fetch waits: skopeo's copy will fail on the real registry's answer.
+        // The registry's storage is tampered with while the fetch waits: it will serve a layer that does not match its digest.
         String layer = layerOf("acme/broken:1");
         Path blob = dataDir.resolve("registry/storage/docker/registry/v2/blobs/sha256").resolve(layer.substring(7, 9)).resolve(layer.substring(7));
         assertThat(blob.resolve("data")).isRegularFile();
-        Files.delete(blob.resolve("data"));
-        GatedSkopeoResource.open();
+        Path tampered = broken.resolve("tampered");
+        Files.writeString(Files.createDirectories(tampered).resolve("hello"), "tampered\n");
+        assertThat(RegistryClients.run(List.of("tar", "-C", tampered.toString(), "-czf", blob.resolve("data").toString(), ".")).ok()).isTrue();
+        GatedRegistryResource.open();
         JsonPath failed = JobPolling.awaitFinal(token, failing, LIMIT);
 
         assertThat(failed.getString("state")).as(failed.prettify()).isEqualTo("FAILED");
         assertThat(failed.getString("reason")).isEqualTo("EngineError");
         assertThat(failed.getString("detail")).as("names the image and the cause")
-                .contains("could not fetch", "broken", "skopeo copy failed");
+                .contains("could not fetch", "broken", "corrupted or tampered with");
+        String digest = failed.getString("image.digest");
+        Path store = dataDir.resolve("images");
+        assertThat(names(store.resolve("rootfs"))).as("no tree of the image, finished or half-unpacked")
+                .noneMatch(name -> name.contains(digest.substring(7)) || name.startsWith(".unpacking-"));
+        assertThat(names(store.resolve("oci/blobs/sha256"))).as("the layer was not kept, nor any part of it")
+                .doesNotContain(layer.substring(7)).noneMatch(name -> name.startsWith(".incoming-"));
+        JsonPath again = JobPolling.awaitFinal(token, submit("broken:1", "cat", "/hello"), LIMIT);
+        assertThat(again.getString("detail")).as("a later job on the image fetches it again and fails the same way")
+                .contains("corrupted or tampered with");
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var entries = Files.list(dir)) {
+            return entries.map(entry -> entry.getFileName().toString()).toList();
+        }
     }
 
     private String submit(String image, String... command) {
@@ -151,11 +175,11 @@ class ImageFetchOutsideDispatchTest {
         JobPolling.awaitState(token, id, Set.of(state), LIMIT);
     }
 
-    /** The fetch is under way: the platform started skopeo, which waits at the gate. */
-    private static void awaitSkopeoCalled(int callsBefore) throws Exception {
+    /** The fetch is under way: the platform asked the registry for a blob, which waits at the gate. */
+    private static void awaitBlobRequested(int requestsBefore) throws Exception {
         Instant deadline = Instant.now().plus(LIMIT);
-        while (GatedSkopeoResource.calls().size() == callsBefore) {
-            assertThat(Instant.now()).as("the platform started no skopeo for the fetch").isBefore(deadline);
+        while (GatedRegistryResource.blobRequests().size() == requestsBefore) {
+            assertThat(Instant.now()).as("the platform asked the registry for no blob").isBefore(deadline);
             Thread.sleep(50);
         }
     }
@@ -171,12 +195,12 @@ class ImageFetchOutsideDispatchTest {
 
     private RegistryClients.Result push(Path tarball, String repository) throws Exception {
         return RegistryClients.skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "acme:" + token,
-                "tarball:" + tarball, "docker://" + registry + "/" + repository);
+                "tarball:" + tarball, "docker://" + GatedRegistryResource.registry() + "/" + repository);
     }
 
     private String layerOf(String repository) throws Exception {
         RegistryClients.Result manifest = RegistryClients.skopeo("inspect", "--raw", "--tls-verify=false", "--creds", "acme:" + token,
-                "docker://" + registry + "/" + repository);
+                "docker://" + GatedRegistryResource.registry() + "/" + repository);
         assertThat(manifest.ok()).as(manifest.output()).isTrue();
         return MAPPER.readTree(manifest.output()).path("layers").get(0).path("digest").asText();
     }

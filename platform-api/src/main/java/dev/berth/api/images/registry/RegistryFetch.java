@@ -103,29 +103,22 @@ public class RegistryFetch {
         }
         ImageReference parsed = ImageReference.parse(pinnedImage).orElseThrow();
         long start = System.nanoTime();
-        // When each phase began: reading the manifests (skopeo inspect), copying the blobs (skopeo copy), unpacking.
-        long[] began = {start, 0, 0};
+        // When the layers began to stream into the unpacker, after the manifests and the config were read.
+        long[] streaming = {0};
         PreparedImage image;
         try {
             image = library.get().pull(parsed.repository() + "@" + parsed.digest(), Optional.of(tokens.platformPull(path.get())), progress -> {
-                int phase = switch (progress.phase()) {
-                    case "COPYING" -> 1;
-                    case "UNPACKING" -> 2;
-                    default -> 0;
-                };
-                if (phase > 0 && began[phase] == 0) {
-                    began[phase] = System.nanoTime();
+                if (progress.phase().equals("STREAMING") && streaming[0] == 0) {
+                    streaming[0] = System.nanoTime();
                 }
             });
         } catch (IOException e) {
             throw new UncheckedIOException("this replica could not fetch " + pinnedImage + " from the registry: " + e.getMessage(), e);
         }
         long end = System.nanoTime();
-        long inspectMillis = (began[1] - start) / 1_000_000;
-        long copyMillis = (began[2] - began[1]) / 1_000_000;
-        long unpackMillis = (end - began[2]) / 1_000_000;
-        String fetched = pinnedImage + ": " + image.transferredBytes() + " layer bytes in " + (end - start) / 1_000_000 + " ms (inspect "
-                + inspectMillis + " ms, copy " + copyMillis + " ms, unpack " + unpackMillis + " ms), stored as " + image.digest();
+        String fetched = pinnedImage + ": " + image.transferredBytes() + " layer bytes in " + (end - start) / 1_000_000 + " ms (manifests "
+                + (streaming[0] - start) / 1_000_000 + " ms, layers downloaded and unpacked " + (end - streaming[0]) / 1_000_000
+                + " ms), stored as " + image.digest();
         LOG.infof("fetched %s", fetched);
         recordFetch(tenant, fetched);
     }
@@ -145,7 +138,7 @@ public class RegistryFetch {
         audit.record(AuditEntry.success("image.fetch", tenant, "replica/" + replica.get()).reason(fetched));
     }
 
-    /** A fetch cut short by shutdown stops its skopeo; the attempts waiting for it were handed back already. */
+    /** A fetch cut short by shutdown stops its download; the attempts waiting for it were handed back already. */
     @PreDestroy
     void close() {
         fetcher.shutdownNow();
