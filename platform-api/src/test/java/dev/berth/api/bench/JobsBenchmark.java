@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.PlatformProcess;
+import dev.berth.engine.image.FileTrees;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +14,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -81,6 +85,7 @@ public final class JobsBenchmark {
             new JobsBenchmark(platform, dataDir).measure(runs, engine);
         } finally {
             platform.terminate(Duration.ofMinutes(2));
+            FileTrees.remove(dataDir);
         }
     }
 
@@ -90,8 +95,18 @@ public final class JobsBenchmark {
             endToEnd();
         }
         List<Double> latencies = new ArrayList<>();
+        List<JobRun> sequential = new ArrayList<>();
+        long walSyncsBefore;
+        try (Connection db = database()) {
+            walSyncsBefore = walSyncs(db);
+        }
         for (int i = 0; i < runs; i++) {
-            latencies.add(endToEnd());
+            JobRun run = endToEndRun();
+            sequential.add(run);
+            latencies.add(run.millis());
+        }
+        try (Connection db = database()) {
+            stages(db, sequential, walSyncs(db) - walSyncsBefore);
         }
         double median = percentile(latencies, 50);
         double p99 = percentile(latencies, 99);
@@ -135,10 +150,20 @@ public final class JobsBenchmark {
         }
     }
 
-    /** Submits busybox true and waits for its end with long polls: the client sleeps while the platform works. */
     private double endToEnd() throws Exception {
+        return endToEndRun().millis();
+    }
+
+    /** One job's way through the platform, as the client saw it: when it sent, when it was told accepted, when it learnt the end. */
+    private record JobRun(String id, Instant sent, Instant accepted, Instant answered, double millis) {
+    }
+
+    /** Submits busybox true and waits for its end with long polls: the client sleeps while the platform works. */
+    private JobRun endToEndRun() throws Exception {
         long start = System.nanoTime();
+        Instant sent = Instant.now();
         String id = submit(token, "true", 100);
+        Instant accepted = Instant.now();
         JsonNode job = get("/api/v1/jobs/" + id + "?wait=30s", token);
         while (!Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("state").asText())) {
             job = get("/api/v1/jobs/" + id + "?wait=30s", token);
@@ -146,7 +171,70 @@ public final class JobsBenchmark {
         if (!job.path("state").asText().equals("SUCCEEDED")) {
             throw new IllegalStateException("job " + id + " ended " + job.path("state").asText() + ": " + job.path("detail").asText());
         }
-        return (System.nanoTime() - start) / 1e6;
+        return new JobRun(id, sent, accepted, Instant.now(), (System.nanoTime() - start) / 1e6);
+    }
+
+    /**
+     * Where the sequential jobs' time went, stage by stage (medians): the client's clock and the
+     * platform's recorded instants (jobs.created_at, job_attempts.claimed_at/started_at/finished_at,
+     * all taken by the platform's Instant.now() on the same host clock), and the WAL flushes the
+     * embedded server made per job (pg_stat_wal.wal_sync), each one an fsync'd commit or the WAL
+     * writer's.
+     */
+    private static void stages(Connection db, List<JobRun> runs, long walSyncs) throws SQLException {
+        String[] names = {
+            "HTTP submit: request sent -> job row created (auth, admission, plan)",
+            "submit: job row created -> 201 received (insert, audit, commit, answer)",
+            "job row created -> claimed (submit commit, dispatcher wake-up, claim query)",
+            "claimed -> started (claim commit, engine start to the start gate)",
+            "started -> finished (program runs, engine reports the outcome)",
+            "finished -> client learns the end (end record commit, waiter wake-up, GET read, answer)",
+        };
+        List<List<Double>> stages = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            stages.add(new ArrayList<>());
+        }
+        try (PreparedStatement query = db.prepareStatement("SELECT j.created_at, a.claimed_at, a.started_at, a.finished_at FROM jobs j "
+                + "JOIN job_attempts a ON a.job_id = j.id AND a.attempt = 1 WHERE j.id = ?::uuid")) {
+            for (JobRun run : runs) {
+                query.setString(1, run.id());
+                try (var row = query.executeQuery()) {
+                    if (!row.next()) {
+                        throw new IllegalStateException("job " + run.id() + " has no first attempt");
+                    }
+                    Instant[] at = {run.sent(), instant(row, 1), instant(row, 2), instant(row, 3), instant(row, 4), run.answered()};
+                    stages.get(0).add(millisBetween(at[0], at[1]));
+                    stages.get(1).add(millisBetween(at[1], run.accepted()));
+                    for (int i = 1; i < at.length - 1; i++) {
+                        stages.get(i + 1).add(millisBetween(at[i], at[i + 1]));
+                    }
+                }
+            }
+        }
+        System.out.printf("%nwhere the %d sequential jobs' time went (median ms; the stages after the first two overlap the 201 answer):%n", runs.size());
+        for (int i = 0; i < names.length; i++) {
+            System.out.printf("| %s | %.1f ms |%n", names[i], percentile(stages.get(i), 50));
+        }
+        System.out.printf("WAL flushes (pg_stat_wal.wal_sync) per job: %.1f%n%n", (double) walSyncs / runs.size());
+    }
+
+    private static Instant instant(ResultSet row, int column) throws SQLException {
+        Timestamp at = row.getTimestamp(column);
+        if (at == null) {
+            throw new IllegalStateException("an attempt of a finished job lacks column " + column);
+        }
+        return at.toInstant();
+    }
+
+    private static double millisBetween(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    private static long walSyncs(Connection db) throws SQLException {
+        try (var result = db.createStatement().executeQuery("SELECT wal_sync FROM pg_stat_wal")) {
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     /** Requests per second that wrk (Debian's, installed by the host setup) gets from the path for 10 s. */
