@@ -10,10 +10,15 @@ import dev.berth.engine.testing.TestLayers.Layer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,44 @@ class ImageStoreTest extends EngineTestSupport {
         assertThat(one.stdout()).startsWith("ran\n").contains("Read-only file system");
         assertThat(two.stdout()).contains("absent");
         assertThat(rootFilesystems()).as("jobs share the unpacked tree; none gets a copy").hasSize(1);
+    }
+
+    /**
+     * Images built FROM scratch or assembled by hand often lack /proc, /sys, /dev and /tmp. The
+     * runtime would make them in the shared tree at each job's start, and two jobs starting
+     * together raced on that mkdir (seen with two claimers of a freshly fetched image); the store
+     * adds them once, before the tree is visible, and jobs starting together on it all run.
+     */
+    @Test
+    void anImageWithoutMountPointsGetsThemOnceAndJobsStartingTogetherAllRun() throws Exception {
+        Path bare = Files.createDirectories(temp.resolve("bare"));
+        Path busyboxRoot = Path.of("/var/lib/berth/images/busybox/rootfs");
+        for (String kept : List.of("bin", "etc")) {
+            Files.copy(busyboxRoot.resolve(kept), bare.resolve(kept));
+            try (Stream<Path> files = Files.list(busyboxRoot.resolve(kept))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, bare.resolve(kept).resolve(file.getFileName()), LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+        }
+        assertThat(bare.resolve("proc")).doesNotExist();
+        PreparedImage image = library.importRootfsTar(new ByteArrayInputStream(TestLayers.tarOf(bare)));
+        Path rootfs = library.resolve("bare@" + image.digest()).orElseThrow().rootfs();
+        assertThat(List.of("proc", "dev", "sys", "tmp")).as("in the tree before any job starts")
+                .allSatisfy(point -> assertThat(rootfs.resolve(point)).isDirectory());
+
+        List<Future<Finished>> jobs = new ArrayList<>();
+        try (ExecutorService starts = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 4; i++) {
+                int job = i;
+                jobs.add(starts.submit(() -> run(plan(shellIn("bare@" + image.digest(), "echo ran " + job), 10 + job))));
+            }
+        }
+        for (int i = 0; i < jobs.size(); i++) {
+            Finished finished = jobs.get(i).get();
+            assertThat(finished.outcome().exitCode()).as("job %d: %s", i, finished.outcome()).hasValue(0);
+            assertThat(finished.stdout()).isEqualTo("ran " + i + "\n");
+        }
     }
 
     @Test

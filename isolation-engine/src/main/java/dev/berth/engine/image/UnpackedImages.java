@@ -5,10 +5,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,6 +24,9 @@ import java.util.zip.GZIPInputStream;
  * applied and every blob matched its digest, so a half-unpacked image is never run.
  */
 public final class UnpackedImages {
+
+    /** Where every job gets a mount of its own: proc, the /dev tmpfs, sysfs and the /tmp scratch. */
+    private static final List<String> RUNTIME_MOUNT_POINTS = List.of("proc", "dev", "sys", "tmp");
 
     private static final String GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
     private static final String TAR = "application/vnd.oci.image.layer.v1.tar";
@@ -82,10 +87,27 @@ public final class UnpackedImages {
                 long budget = maxImageBytes - bytes;
                 bytes += layout.has(layer.digest()) ? apply(layer, temporary, budget) : applyStreamed(layer, missing, temporary, budget);
             }
+            addMountPoints(temporary);
             Files.move(temporary, rootfs, StandardCopyOption.ATOMIC_MOVE);
             return rootfs;
         } finally {
             FileTrees.remove(temporary);
+        }
+    }
+
+    /**
+     * The runtime makes a mount point the image lacks inside the image directory itself, which
+     * every job on the image shares; two jobs starting at once then race on the same mkdir and one
+     * fails ("cannot mkdir `sys`: File exists"). An image is therefore complete with the mount
+     * points of every job's fixed mounts before it becomes visible. An entry the image has under
+     * such a name, whatever it is, is left as it is: the runtime judges it.
+     */
+    private static void addMountPoints(Path tree) throws IOException {
+        for (String point : RUNTIME_MOUNT_POINTS) {
+            Path path = tree.resolve(point);
+            if (Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(path);
+            }
         }
     }
 
