@@ -2,14 +2,11 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.network.EgressReadiness;
 import dev.berth.engine.network.EgressSettings;
 import dev.berth.engine.network.EgressView;
 import dev.berth.engine.testing.EgressLab;
-import dev.berth.engine.runtime.CliOciRuntime;
-import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.ExecutionPlan;
@@ -57,18 +54,11 @@ class EgressNetworkTest extends EngineTestSupport {
         return EgressLab.serving(temp.resolve("www"));
     }
 
-    private IsolationEngine engineWith(EgressSettings settings) throws IOException {
-        engine.close();
-        engine = new IsolationEngine(config, new CliOciRuntime(CRUN, config.stateDir()), CgroupDriver.detect(CGROUP_PARENT),
-                new DirectoryImageStore(TestImages.directory()), settings);
-        return engine;
-    }
-
     private static ExecutionPlan egressPlan(String image, List<String> command, List<EgressRule> allowed) throws IOException {
         return egressPlan(new JobRequest(image, command, null, null, null, null, null, null, null, null, "egress"), allowed);
     }
 
-    private static ExecutionPlan egressPlan(JobRequest request, List<EgressRule> allowed) throws IOException {
+    static ExecutionPlan egressPlan(JobRequest request, List<EgressRule> allowed) throws IOException {
         HostIdentity self = HostIdentity.current();
         AdmissionContext context = new AdmissionContext("tenant-3", tenantRange(3), new ServiceIdentity(self.uid(), self.gid()),
                 new TenantPolicy("baseline", null, null, null, List.of("none", "egress"), null, null, null, null, allowed),

@@ -2,10 +2,13 @@ package dev.berth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.engine.cgroup.CgroupDriver;
 import dev.berth.engine.host.HostIdentity;
 import dev.berth.engine.host.SubordinateIds;
 import dev.berth.engine.image.DirectoryImageStore;
 import dev.berth.engine.image.ImageLibrary;
+import dev.berth.engine.network.EgressSettings;
+import dev.berth.engine.runtime.CliOciRuntime;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
 import dev.berth.policy.ExecutionPlan;
@@ -104,6 +107,14 @@ abstract class EngineTestSupport {
                                 List<SecretReference> secrets) {
         return new JobRequest("busybox", List.of("sh", "-c", script), null, null, null, null, resources, null, null, null, null,
                 stdin, inputs, artifacts, secrets);
+    }
+
+    /** The engine replaced by one with these egress settings (an uplink of the test's own, say). */
+    IsolationEngine engineWith(EgressSettings settings) throws IOException {
+        engine.close();
+        engine = new IsolationEngine(config, new CliOciRuntime(CRUN, config.stateDir()), CgroupDriver.detect(CGROUP_PARENT),
+                new DirectoryImageStore(TestImages.directory()), settings);
+        return engine;
     }
 
     /** Runs a plan to its end and returns its outcome and captured output. */

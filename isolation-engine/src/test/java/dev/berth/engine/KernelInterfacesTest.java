@@ -3,6 +3,9 @@ package dev.berth.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.engine.EscapeProbe.Expectation;
+import dev.berth.engine.network.EgressSettings;
+import dev.berth.engine.testing.EgressLab;
+import dev.berth.policy.JobRequest;
 import dev.berth.policy.ResourceRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,23 @@ class KernelInterfacesTest extends EngineTestSupport {
 
     @Test
     void kernelKnobsAreReadOnlyAndSensitiveFilesMaskedWhereTheHostHasThem() throws Exception {
+        Map<String, Expectation> expected = expectations();
+
+        EscapeProbe.assertAnswers(run(plan(EscapeProbe.request(expected), 1)), expected);
+    }
+
+    /** The egress network's helpers and hook change nothing of what the job sees of the kernel. */
+    @Test
+    void anEgressJobSeesTheSameKernelInterfaces() throws Exception {
+        engineWith(EgressSettings.host(List.of()).withUplink(EgressLab.serving(temp.resolve("www"))));
+        Map<String, Expectation> expected = expectations();
+        JobRequest probe = EscapeProbe.request(expected);
+        JobRequest egress = new JobRequest(probe.image(), probe.command(), null, null, null, null, null, null, null, null, "egress");
+
+        EscapeProbe.assertAnswers(run(EgressNetworkTest.egressPlan(egress, List.of(EgressNetworkTest.tcp("198.51.100.10", "8080")))), expected);
+    }
+
+    private static Map<String, Expectation> expectations() {
         Map<String, Expectation> expected = new LinkedHashMap<>();
         expected.put("sysrq_trigger", writeDeniedWhereTheHostHas("/proc/sysrq-trigger"));
         expected.put("core_pattern", writeDeniedWhereTheHostHas("/proc/sys/kernel/core_pattern"));
@@ -35,8 +55,7 @@ class KernelInterfacesTest extends EngineTestSupport {
         expected.put("proc_timer_list", maskedWhereTheHostHas("/proc/timer_list"));
         expected.put("mknod_block", NO_CAP_MKNOD);
         expected.put("mknod_char", NO_CAP_MKNOD);
-
-        EscapeProbe.assertAnswers(run(plan(EscapeProbe.request(expected), 1)), expected);
+        return expected;
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.PreparedImage;
+import dev.berth.engine.network.EgressSettings;
+import dev.berth.engine.testing.EgressLab;
 import dev.berth.engine.testing.TestLayers;
 import dev.berth.policy.JobRequest;
 import java.io.ByteArrayInputStream;
@@ -53,6 +55,16 @@ class MountinfoTest extends EngineTestSupport {
         Path probe = TestImages.directory().resolve(TestImages.PROBE_IMAGE + "/rootfs").toRealPath();
 
         assertNoHostPath(run(plan(scriptIn(TestImages.PROBE_IMAGE, "/tmp"), 2)), probe);
+    }
+
+    @Test
+    void anEgressJobSeesNoHostPathEither() throws Exception {
+        engineWith(EgressSettings.host(List.of()).withUplink(EgressLab.serving(temp.resolve("www"))));
+        Path probe = TestImages.directory().resolve(TestImages.PROBE_IMAGE + "/rootfs").toRealPath();
+        JobRequest request = new JobRequest(TestImages.PROBE_IMAGE, List.of("sh", "-c", SCRIPT), null, "/tmp", null, null, null, null, null, null,
+                "egress");
+
+        assertNoHostPath(run(EgressNetworkTest.egressPlan(request, List.of(EgressNetworkTest.tcp("198.51.100.10", "8080")))), probe);
     }
 
     @Test

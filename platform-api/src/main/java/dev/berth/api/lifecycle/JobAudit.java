@@ -2,8 +2,11 @@ package dev.berth.api.lifecycle;
 
 import dev.berth.api.audit.AuditEntry;
 import dev.berth.api.audit.chain.ChainHash;
+import dev.berth.policy.Decision;
+import dev.berth.policy.ExecutionPlan;
+import dev.berth.policy.egress.EgressRule;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.stream.Collectors;
 
 /** The audit entries of a job's life, one per transition of {@link JobLifecycle} that has one. */
 final class JobAudit {
@@ -11,9 +14,16 @@ final class JobAudit {
     private JobAudit() {
     }
 
-    /** Admitted and queued; the digest covers the execution plan that will run, the rules say why it looks so. */
-    static AuditEntry submitted(Job job, List<String> rules) {
-        return AuditEntry.success("job.submit", job.tenant, target(job)).ruleIds(rules).securityDigest(digest(job.planJson));
+    /**
+     * Admitted and queued; the digest covers the execution plan that will run, the rules say why it
+     * looks so. A job that may reach the network names its destinations here too, so that a
+     * review of the log alone shows where jobs were let out to.
+     */
+    static AuditEntry submitted(Job job, ExecutionPlan plan) {
+        AuditEntry entry = AuditEntry.success("job.submit", job.tenant, target(job))
+                .ruleIds(plan.decisions().stream().map(Decision::rule).toList()).securityDigest(digest(job.planJson));
+        return plan.egress().isEmpty() ? entry
+                : entry.reason("network " + plan.network() + " to " + plan.egress().stream().map(EgressRule::toString).collect(Collectors.joining(", ")));
     }
 
     /** A tenant asked to stop the job; the reason says whether it ended at once (it was queued) or is being stopped. */

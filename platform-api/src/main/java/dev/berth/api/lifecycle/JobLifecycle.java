@@ -11,7 +11,6 @@ import dev.berth.engine.JobOutcome;
 import dev.berth.engine.JobStart;
 import dev.berth.engine.TerminationReason;
 import dev.berth.engine.Usage;
-import dev.berth.policy.Decision;
 import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.ImageReference;
 import dev.berth.policy.JobRequest;
@@ -98,7 +97,7 @@ public class JobLifecycle {
         store.insert(job);
         store.enlist(tenant);
         announcements.changed(job, JobState.QUEUED);
-        audit.record(JobAudit.submitted(job, plan.decisions().stream().map(Decision::rule).toList()));
+        audit.record(JobAudit.submitted(job, plan));
         return job;
     }
 

@@ -136,6 +136,8 @@ class EgressJobApiTest {
         Map<String, Object> start = events.stream().filter(event -> event.get("action").equals("job.start")).findFirst().orElseThrow();
         Job stored = em.find(Job.class, UUID.fromString(id));
         assertThat(submit.get("ruleIds")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("network.egress");
+        assertThat((String) submit.get("reason")).as("the submit event names the mode and the effective list")
+                .startsWith("network egress to ").contains("tcp 198.51.100.10:8080", "tcp allowed.lab.test:8080");
         assertThat(submit.get("securityDigest")).as("the submit event seals the plan with its mode and list").isEqualTo(digest(stored.planJson));
         assertThat(stored.planJson).contains("\"network\":\"egress\"", "\"destination\":\"198.51.100.10\"");
         assertThat(start.get("securityDigest")).as("the start event seals what the engine found in force").isEqualTo(digest(stored.securityJson));
