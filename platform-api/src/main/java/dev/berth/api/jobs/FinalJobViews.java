@@ -3,6 +3,7 @@ package dev.berth.api.jobs;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,22 +22,22 @@ public class FinalJobViews {
 
     private final Cache<UUID, JobView> views;
     private final Counter hits;
-    private final Counter misses;
 
     @Inject
     FinalJobViews(FinalJobViewsConfig config, MeterRegistry registry) {
         this.views = config.maxEntries() > 0 ? Caffeine.newBuilder().maximumSize(config.maxEntries()).build() : null;
-        this.hits = Counter.builder("berth.jobs.final.view.cache").tag("result", "hit")
+        this.hits = Counter.builder("berth.jobs.final.view.cache.hits")
                 .description("job reads answered from the final views kept in memory").register(registry);
-        this.misses = Counter.builder("berth.jobs.final.view.cache").tag("result", "miss")
-                .description("job reads that went to the database").register(registry);
+        if (views != null) {
+            Gauge.builder("berth.jobs.final.view.cache.size", views, Cache::estimatedSize)
+                    .description("final job views kept in memory").register(registry);
+        }
     }
 
     /** The tenant's final job as it was kept; empty for a job not kept and for another tenant's. */
     public Optional<JobView> find(String tenant, UUID id) {
         JobView view = views == null ? null : views.getIfPresent(id);
         if (view == null || !view.tenant().equals(tenant)) {
-            misses.increment();
             return Optional.empty();
         }
         hits.increment();

@@ -38,7 +38,7 @@ class FinalJobViewsTest {
     AgroalDataSource dataSource;
 
     private double hits() {
-        return registry.counter("berth.jobs.final.view.cache", "result", "hit").count();
+        return registry.counter("berth.jobs.final.view.cache.hits").count();
     }
 
     private static String body(String token, String id) {
