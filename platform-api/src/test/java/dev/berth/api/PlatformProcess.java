@@ -92,6 +92,10 @@ public final class PlatformProcess {
     }
 
     /** SIGTERM; returns the exit status. */
+    public long pid() {
+        return process.pid();
+    }
+
     public int terminate(Duration limit) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -17,6 +17,7 @@ import dev.berth.engine.seccomp.SeccompCompiler;
 import dev.berth.engine.spec.BundleContext;
 import dev.berth.engine.spec.OciSpecBuilder;
 import dev.berth.engine.spec.OverlayRoot;
+import dev.berth.engine.testing.CpuTimes;
 import dev.berth.engine.testing.TestLayers;
 import dev.berth.policy.Admission;
 import dev.berth.policy.AdmissionContext;
@@ -168,10 +169,12 @@ public final class EngineStartBenchmark {
         printResolveCost();
 
         int parallelJobs = Math.max(40, runs);
+        double cpuBefore = CpuTimes.machineBusyMillis();
         double engineRate = parallel(parallelJobs, () -> engineStart(plan));
+        double engineCpu = (CpuTimes.machineBusyMillis() - cpuBefore) / parallelJobs;
         double bareRate = parallel(parallelJobs, () -> bareStart(Bare.BPF));
-        System.out.printf("%d containers, 4 in parallel: engine %.1f/s, crun-bpf %.1f/s, ratio %.2f%n",
-                parallelJobs, engineRate, bareRate, engineRate / bareRate);
+        System.out.printf("%d containers, 4 in parallel: engine %.1f/s, crun-bpf %.1f/s, ratio %.2f; engine %.1f ms of machine CPU a container%n",
+                parallelJobs, engineRate, bareRate, engineRate / bareRate, engineCpu);
         Properties measured = new Properties();
         measured.setProperty("engine.median.ms", Double.toString(median(engineMs)));
         measured.setProperty("engine.released.median.ms", Double.toString(median(releasedMs)));
@@ -179,6 +182,7 @@ public final class EngineStartBenchmark {
         measured.setProperty("crun.bpf.p99.ms", Double.toString(percentile(bpfMs, 0.99)));
         measured.setProperty("engine.parallel.per.s", Double.toString(engineRate));
         measured.setProperty("crun.bpf.parallel.per.s", Double.toString(bareRate));
+        measured.setProperty("engine.parallel.cpu.ms", Double.toString(engineCpu));
         return measured;
     }
 

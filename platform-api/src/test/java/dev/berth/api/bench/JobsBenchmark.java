@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.EmbeddedPlatformResource;
 import dev.berth.api.PlatformProcess;
 import dev.berth.engine.image.FileTrees;
+import dev.berth.engine.testing.CpuTimes;
 import dev.berth.policy.PlatformCeilings;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -112,11 +113,13 @@ public final class JobsBenchmark {
         try (Connection db = database()) {
             walSyncsBefore = walSyncs(db);
         }
+        CpuShare sequentialCpu = cpuShare();
         for (int i = 0; i < runs; i++) {
             JobRun run = endToEndRun(SEQUENTIAL_CPU_MILLIS);
             sequential.add(run);
             latencies.add(run.millis());
         }
+        sequentialCpu = cpuShare().since(sequentialCpu);
         try (Connection db = database()) {
             stages(db, sequential, walSyncs(db) - walSyncsBefore);
         }
@@ -126,9 +129,14 @@ public final class JobsBenchmark {
                 SEQUENTIAL_CPU_MILLIS, runs, median, p99);
 
         int jobs = Math.max(40, runs);
+        CpuShare parallelCpu = cpuShare();
         double rate = parallel(jobs, () -> endToEndRun(PARALLEL_CPU_MILLIS).millis());
+        parallelCpu = cpuShare().since(parallelCpu);
         System.out.printf("%d trivial jobs (%d CPU millis each), 4 clients each waiting for its job (long poll): %.1f jobs/s%n",
                 jobs, PARALLEL_CPU_MILLIS, rate);
+        sequentialCpu.print("sequential jobs", runs);
+        parallelCpu.print("trivial jobs, 4 clients", jobs);
+        System.out.printf("the engine's raw run of 4 at once: %.1f ms of machine CPU a container%n", value(engine, "engine.parallel.cpu.ms"));
 
         String id = submit(token, "true", 100);
         get("/api/v1/jobs/" + id + "?wait=30s", token);
@@ -316,6 +324,26 @@ public final class JobsBenchmark {
     private static double value(Pattern pattern, String metrics) {
         Matcher matcher = pattern.matcher(metrics);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    /** CPU used so far by the platform's JVM, its PostgreSQL, this client, and the whole machine. */
+    private record CpuShare(double platform, double postgres, double client, double machine) {
+
+        CpuShare since(CpuShare before) {
+            return new CpuShare(platform - before.platform, postgres - before.postgres, client - before.client, machine - before.machine);
+        }
+
+        void print(String what, int jobs) {
+            System.out.printf("CPU a job, %s: platform JVM %.1f ms, PostgreSQL %.1f ms, this client %.1f ms, the rest (crun, the "
+                            + "containers, the kernel) %.1f ms; %.1f ms in all%n", what, platform / jobs, postgres / jobs, client / jobs,
+                    (machine - platform - postgres - client) / jobs, machine / jobs);
+        }
+    }
+
+    private CpuShare cpuShare() throws IOException {
+        long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).getFirst().strip());
+        return new CpuShare(CpuTimes.processMillis(platform.pid()), CpuTimes.processTreeMillis(postmaster),
+                CpuTimes.processMillis(ProcessHandle.current().pid()), CpuTimes.machineBusyMillis());
     }
 
     private Connection database() throws IOException, SQLException {
