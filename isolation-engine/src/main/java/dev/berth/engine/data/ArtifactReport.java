@@ -11,4 +11,9 @@ public record ArtifactReport(List<CollectedArtifact> artifacts, List<String> not
         artifacts = List.copyOf(artifacts);
         notes = List.copyOf(notes);
     }
+
+    /** Nothing was kept and nothing was left out: there is nothing to record. */
+    public boolean isEmpty() {
+        return artifacts.isEmpty() && notes.isEmpty();
+    }
 }

@@ -45,7 +45,7 @@ public class JobArtifacts {
 
     @Transactional
     public void save(UUID jobId, String tenant, int attempt, ArtifactReport report) throws IOException {
-        if (report.artifacts().isEmpty() && report.notes().isEmpty()) {
+        if (report.isEmpty()) {
             return;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -382,6 +382,10 @@ public class Dispatcher {
 
     /** Before the end is recorded, so a client that sees the job final finds its artifacts too; fenced like the end. */
     private void storeArtifacts(Job job, int attempt, long epoch, JobOutcome outcome) {
+        // Most jobs collect nothing: no transaction (and no commit to wait for) just to learn that.
+        if (outcome.artifacts().isEmpty()) {
+            return;
+        }
         try {
             boolean stored = QuarkusTransaction.requiringNew().call(() -> {
                 if (!lifecycle.holds(job.id, attempt, epoch)) {

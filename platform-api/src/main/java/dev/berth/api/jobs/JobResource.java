@@ -7,6 +7,8 @@ import dev.berth.policy.ExecutionPlan;
 import dev.berth.policy.JobRequest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,10 +26,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /** Tenants submit, list, follow and cancel their jobs. */
@@ -45,6 +47,8 @@ public class JobResource {
     JobService jobs;
     @Inject
     JobWaits waits;
+    @Inject
+    FinalJobViews finalViews;
     @Inject
     JobEvents events;
     @Inject
@@ -78,14 +82,20 @@ public class JobResource {
 
     /**
      * The job; with {@code wait} (e.g. {@code 30s}, at most {@link JobWaits#MAX_WAIT}) the answer
-     * comes when the job is final or when the wait ends, with the job as it is then. No thread is
-     * held while the request waits.
+     * comes when the job is final or when the wait ends, with the job as it is then. A final job
+     * kept in memory is answered on the event loop; anything else is read on a worker thread, and
+     * no thread is held while the request waits.
      */
     @GET
     @Path("/{id}")
-    @Blocking
-    public CompletionStage<JobView> get(@PathParam("id") UUID id, @QueryParam("wait") String wait) {
-        return waits.view(caller.id(), id, QueryValues.duration("wait", wait, JobWaits.MAX_WAIT));
+    public Uni<JobView> get(@PathParam("id") UUID id, @QueryParam("wait") String wait) {
+        Duration longest = QueryValues.duration("wait", wait, JobWaits.MAX_WAIT);
+        Optional<JobView> kept = caller.tenant().flatMap(tenant -> finalViews.find(tenant, id));
+        if (kept.isPresent()) {
+            return Uni.createFrom().item(kept.get());
+        }
+        return Uni.createFrom().completionStage(() -> waits.view(caller.id(), id, longest))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /** 200 once the job is final (at once for a queued one), 202 while a running job is being stopped. */

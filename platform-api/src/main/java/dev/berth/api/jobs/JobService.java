@@ -58,6 +58,8 @@ public class JobService {
     @Inject
     JobReads reads;
     @Inject
+    FinalJobViews finalViews;
+    @Inject
     JobLifecycle lifecycle;
     @Inject
     Refusals refusals;
@@ -138,9 +140,15 @@ public class JobService {
         return views.of(lifecycle.cancel(tenantId, id));
     }
 
-    /** The tenant's job with every attempt, read in one statement. */
+    /** The tenant's job with every attempt, read in one statement; a final one from memory once it has been read. */
     public JobView view(String tenantId, UUID id) {
-        return reads.withHistory(tenantId, id).orElseThrow(() -> ProblemException.notFound("job " + id));
+        Optional<JobView> known = finalViews.find(tenantId, id);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        JobView view = reads.withHistory(tenantId, id).orElseThrow(() -> ProblemException.notFound("job " + id));
+        finalViews.keep(view);
+        return view;
     }
 
     /** Whether the attempt can write no more output: the job is final, queued for a retry, or on a later attempt. */
