@@ -9,9 +9,7 @@ import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.OciLayout;
 import dev.berth.engine.image.PreparedImage;
 import dev.berth.engine.image.PullProgress;
-import dev.berth.engine.testing.TestImageBuilder;
 import dev.berth.engine.testing.TestImageBuilder.Platform;
-import dev.berth.engine.testing.TestLayers;
 import dev.berth.engine.testing.TestLayers.Layer;
 import dev.berth.engine.testing.TestRegistry;
 import java.net.URI;
@@ -26,8 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,28 +33,7 @@ import org.junit.jupiter.api.Test;
  * resolved to linux/amd64, layers the store holds never fetched again, every blob checked against
  * its digest, hostile layers refused with nothing written outside the store.
  */
-class RegistryPullTest extends EngineTestSupport {
-
-    private static final long MAX_IMAGE_BYTES = 16L << 20;
-    private TestRegistry registry;
-    private ImageLibrary library;
-    private TestImageBuilder builder;
-    private byte[] busybox;
-
-    @BeforeEach
-    void registryAndLibrary() throws Exception {
-        registry = TestRegistry.start(temp.resolve("registry"));
-        library = imageLibrary(Set.of(registry.host()), MAX_IMAGE_BYTES);
-        engine.close();
-        engine = IsolationEngine.create(config, library);
-        builder = new TestImageBuilder(temp.resolve("build"));
-        busybox = TestLayers.tarOf(Path.of("/var/lib/berth/images/busybox/rootfs"));
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
+class RegistryPullTest extends RegistryTestSupport {
 
     @Test
     void aPulledImageRunsAndASecondPullTransfersNoLayer() throws Exception {

@@ -6,25 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.engine.image.BlobCorruptException;
 import dev.berth.engine.image.FileTrees;
-import dev.berth.engine.image.ImageLibrary;
 import dev.berth.engine.image.OciLayout;
 import dev.berth.engine.image.PreparedImage;
 import dev.berth.engine.image.PullProgress;
-import dev.berth.engine.testing.TestImageBuilder;
-import dev.berth.engine.testing.TestLayers;
 import dev.berth.engine.testing.TestLayers.Layer;
-import dev.berth.engine.testing.TestRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,29 +28,9 @@ import org.junit.jupiter.api.Test;
  * registry here needs no token, so any token passes; the token flow is the platform's
  * (TenantRegistryTest).
  */
-class StreamedPullTest extends EngineTestSupport {
+class StreamedPullTest extends RegistryTestSupport {
 
-    private static final long MAX_IMAGE_BYTES = 16L << 20;
     private static final Optional<String> TOKEN = Optional.of("any");
-    private TestRegistry registry;
-    private ImageLibrary library;
-    private TestImageBuilder builder;
-    private byte[] busybox;
-
-    @BeforeEach
-    void registryAndLibrary() throws Exception {
-        registry = TestRegistry.start(temp.resolve("registry"));
-        library = imageLibrary(Set.of(registry.host()), MAX_IMAGE_BYTES);
-        engine.close();
-        engine = IsolationEngine.create(config, library);
-        builder = new TestImageBuilder(temp.resolve("build"));
-        busybox = TestLayers.tarOf(Path.of("/var/lib/berth/images/busybox/rootfs"));
-    }
-
-    @AfterEach
-    void stopRegistry() {
-        registry.close();
-    }
 
     @Test
     void aStreamedImageRunsKeepsItsBlobsAndIsNotDownloadedAgain() throws Exception {

@@ -50,20 +50,7 @@ final class RegistryPuller {
             manifest = mapper.readTree(raw);
         }
         ServedManifests.checkTaken(reference, manifest);
-        int layers = 0;
-        int cached = 0;
-        long total = 0;
-        long toTransfer = 0;
-        for (JsonNode layer : manifest.path("layers")) {
-            layers++;
-            total += layer.path("size").asLong();
-            if (layout.has(layer.path("digest").asText())) {
-                cached++;
-            } else {
-                toTransfer += layer.path("size").asLong();
-            }
-        }
-        PullProgress[] current = {new PullProgress("COPYING", layers, cached, 0, total, toTransfer)};
+        PullProgress[] current = {PullProgress.of("COPYING", manifest, layout)};
         progress.accept(current[0]);
         String transfer = "pull-" + UUID.randomUUID();
         skopeo.copy("docker://" + parsed.repository() + "@" + instance, plainHttp, "oci:" + layout.root() + ":" + transfer, line -> {
@@ -75,7 +62,7 @@ final class RegistryPuller {
         String stored = layout.manifestNamed(transfer)
                 .orElseThrow(() -> new IOException("skopeo copied " + reference + " but recorded no manifest in " + layout.root()));
         progress.accept(current[0].phase("UNPACKING"));
-        return new Pulled(stored, instance, toTransfer);
+        return new Pulled(stored, instance, current[0].bytesToTransfer());
     }
 
     /** The stored manifest, the registry's manifest for linux/amd64, and the layer bytes fetched. */

@@ -81,21 +81,9 @@ final class StreamingPuller {
         }
         byte[] stored = ServedManifests.DOCKER_MANIFEST.equals(ServedManifests.mediaType(manifest)) ? asOci(manifest) : raw;
         String storedDigest = layout.put(stored).digest();
-        long total = 0;
-        long toTransfer = 0;
-        int layers = 0;
-        int cached = 0;
-        for (JsonNode layer : manifest.path("layers")) {
-            layers++;
-            total += layer.path("size").asLong();
-            if (layout.has(layer.path("digest").asText())) {
-                cached++;
-            } else {
-                toTransfer += layer.path("size").asLong();
-            }
-        }
-        progress.accept(new PullProgress("STREAMING", layers, cached, cached, total, toTransfer));
-        return new Resolved(storedDigest, instance, toTransfer, layer -> blobs.blob(repository, layer.digest()));
+        PullProgress counted = PullProgress.of("STREAMING", manifest, layout).cachedGoneThrough();
+        progress.accept(counted);
+        return new Resolved(storedDigest, instance, counted.bytesToTransfer(), layer -> blobs.blob(repository, layer.digest()));
     }
 
     /** The Docker schema 2 manifest as OCI: the same blobs under the OCI media types, as skopeo stores it. */

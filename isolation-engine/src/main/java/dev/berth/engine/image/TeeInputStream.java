@@ -1,12 +1,11 @@
 package dev.berth.engine.image;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /** Writes every byte read from the stream to a copy as well, so a blob is stored while it is consumed. */
-final class TeeInputStream extends FilterInputStream {
+final class TeeInputStream extends ObservedInputStream {
 
     private final OutputStream copy;
 
@@ -16,31 +15,11 @@ final class TeeInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-            copy.write(b);
-        }
-        return b;
+    void seen(byte[] buffer, int offset, int length) throws IOException {
+        copy.write(buffer, offset, length);
     }
 
     @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        int read = super.read(buffer, offset, length);
-        if (read > 0) {
-            copy.write(buffer, offset, read);
-        }
-        return read;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        int read = read(new byte[(int) Math.min(n, 8192)]);
-        return Math.max(read, 0);
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
+    void ended() {
     }
 }
