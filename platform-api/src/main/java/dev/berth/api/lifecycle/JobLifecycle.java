@@ -156,14 +156,12 @@ public class JobLifecycle {
      */
     @Transactional
     public boolean started(UUID id, int attempt, long epoch, JobStart start) {
-        Job job = store.lock(id);
-        if (!store.fenceHolds(job, attempt, epoch)) {
+        JobStore.Locked locked = store.lock(id);
+        if (!store.fenceHolds(locked, attempt, epoch)) {
             return false;
         }
-        boolean running = store.markRunning(id, start.startedAt(), json.write(start.security()), start.imageDigest());
-        store.attemptStarted(id, attempt, start.startedAt());
-        if (running) {
-            store.reload(job);
+        Job job = locked.job();
+        if (store.markRunning(job, attempt, start.startedAt(), json.write(start.security()), start.imageDigest())) {
             announcements.changed(job, JobState.RUNNING);
             audit.record(JobAudit.started(job));
             attemptsStarted.fire(new AttemptStarted(id, job.tenant, attempt, start.startedAt()));
@@ -183,15 +181,15 @@ public class JobLifecycle {
      */
     @Transactional
     public Optional<JobState> finished(UUID id, int attempt, long epoch, JobOutcome outcome, long logBytes, boolean shutdown) {
-        Job job = store.lock(id);
-        if (!store.fenceHolds(job, attempt, epoch)) {
+        JobStore.Locked locked = store.lock(id);
+        if (!store.fenceHolds(locked, attempt, epoch)) {
             return Optional.empty();
         }
+        Job job = locked.job();
         JobReason reason = reasonOf(outcome, shutdown);
         boolean handedBack = reason == JobReason.HandedBack && job.cancelRequestedAt == null;
         if (handedBack) {
-            store.grantAttempt(id);
-            store.reload(job);
+            store.grantAttempt(job);
         }
         String detail = reason == JobReason.HandedBack ? "replica " + replica.get() + " shut down and stopped the attempt after its grace period"
                 : outcome.detail();
@@ -202,7 +200,7 @@ public class JobLifecycle {
         store.closeAttempt(job, attempt, end, reason, detail, outcome.exitCode().orElse(null), outcome.usage(), now);
         boolean retry = end == JobState.FAILED && job.attempts < job.maxAttempts;
         Instant retryAt = !retry ? null : handedBack ? now : now.plus(backoff().after(job.attempts));
-        store.end(id, new Ending(retry ? JobState.QUEUED : end, reason,
+        store.end(job, new Ending(retry ? JobState.QUEUED : end, reason,
                 handedBack ? detail + "; queued again without using up a retry"
                         : retry ? "attempt " + job.attempts + " of " + job.maxAttempts + " failed (" + detail + "); retrying at " + retryAt : detail,
                 outcome.exitCode().orElse(null), outcome.imageDigest(),
@@ -210,7 +208,6 @@ public class JobLifecycle {
                 total(job.cpuSeconds) + outcome.usage().cpuSeconds(), total(job.wallSeconds) + outcome.usage().wallSeconds(),
                 Math.max(job.peakMemoryBytes == null ? 0 : job.peakMemoryBytes, outcome.usage().peakMemoryBytes()),
                 job.logBytes + logBytes, retryAt, retry ? null : now));
-        store.reload(job);
         announcements.changed(job, job.state);
         audit.record(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
         attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, outcome.usage(), now));
@@ -220,14 +217,15 @@ public class JobLifecycle {
     /** STARTING to FAILED: the engine could not take the job on; this is not the job's fault, and retrying would not help. */
     @Transactional
     public void engineRefused(UUID id, int attempt, long epoch, String detail) {
-        Job job = store.lock(id);
-        if (!store.fenceHolds(job, attempt, epoch)) {
+        JobStore.Locked locked = store.lock(id);
+        if (!store.fenceHolds(locked, attempt, epoch)) {
             return;
         }
+        Job job = locked.job();
         Instant now = Instant.now();
         store.closeAttempt(job, attempt, JobState.FAILED, JobReason.EngineError, detail, null, NOTHING_USED, now);
-        store.fail(id, JobReason.EngineError, detail, now);
-        announcements.changed(store.reload(job), job.state);
+        store.fail(job, JobReason.EngineError, detail, now);
+        announcements.changed(job, job.state);
         audit.record(JobAudit.ended(job));
         attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, NOTHING_USED, now));
     }
@@ -262,19 +260,18 @@ public class JobLifecycle {
         Instant now = Instant.now();
         List<AuditEntry> entries = new ArrayList<>();
         for (UUID id : ids) {
-            Job job = store.find(id);
+            Job job = store.lock(id).job();
             int attempt = job.attempts;
             String detail = why + " (replica " + job.runner + ", lease epoch " + job.leaseEpoch + ")";
             store.closeAttempt(job, attempt, JobState.FAILED, reason, detail, null, NOTHING_USED, now);
             boolean cancelled = job.cancelRequestedAt != null;
             boolean retry = !cancelled && attempt < job.maxAttempts;
             Instant retryAt = retry ? now.plus(backoff().after(attempt)) : null;
-            store.end(id, new Ending(cancelled ? JobState.CANCELLED : retry ? JobState.QUEUED : JobState.FAILED,
+            store.end(job, new Ending(cancelled ? JobState.CANCELLED : retry ? JobState.QUEUED : JobState.FAILED,
                     cancelled ? JobReason.Cancelled : reason,
                     retry ? "attempt " + attempt + " of " + job.maxAttempts + " lost: " + detail + "; retrying at " + retryAt : detail,
                     null, job.imageDigest, job.securityJson, total(job.cpuSeconds), total(job.wallSeconds),
                     job.peakMemoryBytes == null ? 0 : job.peakMemoryBytes, job.logBytes, retryAt, retry ? null : now));
-            store.reload(job);
             announcements.changed(job, job.state);
             entries.add(retry ? JobAudit.attemptFailed(job, attempt, reason) : JobAudit.ended(job));
             attemptsEnded.fire(new AttemptEnded(id, job.tenant, attempt, job.state, NOTHING_USED, now));

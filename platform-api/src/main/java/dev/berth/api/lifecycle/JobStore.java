@@ -1,10 +1,15 @@
 package dev.berth.api.lifecycle;
 
 import dev.berth.engine.Usage;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,26 +27,38 @@ class JobStore {
     /** Serialises claims of all replicas; see {@link JobLifecycle#claimNext}. Any fixed number unique to Berth. */
     private static final long CLAIM_LOCK = 0x4265727468L;
 
+    private static final String LOCK = "SELECT " + JobRow.COLUMNS + ", EXISTS (SELECT 1 FROM engine_leases l WHERE l.epoch = j.lease_epoch "
+            + "AND l.expires_at > now()) FROM jobs j WHERE j.id = ? FOR UPDATE OF j";
+
     @Inject
     EntityManager em;
+    @Inject
+    AgroalDataSource dataSource;
 
     Job find(UUID id) {
         return em.find(Job.class, id);
     }
 
-    /**
-     * The job, its row locked until the transaction ends. The ORM refuses locks on a read-only
-     * entity, so the row is locked first and then read in the same transaction.
-     */
-    Job lock(UUID id) {
-        em.createNativeQuery("SELECT id FROM jobs WHERE id = :id FOR UPDATE").setParameter("id", id).getResultList();
-        return find(id);
+    /** A job read under its row's lock, and whether the lease its latest attempt was claimed under is unexpired. */
+    record Locked(Job job, boolean leaseLive) {
+        static final Locked MISSING = new Locked(null, false);
     }
 
-    /** Reads the job again after a statement changed its row. */
-    Job reload(Job job) {
-        em.refresh(job);
-        return job;
+    /**
+     * The job, its row locked until the transaction ends, with its lease's liveness, in one
+     * statement on the transaction's connection: a transition needs neither the ORM's copy of the
+     * row (nor its request and plan) nor a second round trip for the fence.
+     */
+    Locked lock(UUID id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(LOCK)) {
+            select.setObject(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? new Locked(JobRow.read(row), row.getBoolean(JobRow.COUNT + 1)) : Locked.MISSING;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock job " + id + ": " + e.getMessage(), e);
+        }
     }
 
     void insert(Job job) {
@@ -144,9 +161,10 @@ class JobStore {
      * still active in this attempt, the attempt was claimed under this epoch, and that lease is
      * unexpired. A reaper that ended the attempt as lost (or a retry claimed since) fails it.
      */
-    boolean fenceHolds(Job job, int attempt, long epoch) {
+    boolean fenceHolds(Locked locked, int attempt, long epoch) {
+        Job job = locked.job();
         return job != null && JobState.ACTIVE.contains(job.state) && job.attempts == attempt && job.leaseEpoch != null
-                && job.leaseEpoch == epoch && leaseLive(epoch);
+                && job.leaseEpoch == epoch && locked.leaseLive();
     }
 
     /**
@@ -164,8 +182,9 @@ class JobStore {
     }
 
     /** The replica that runs the job's latest attempt stopped without ending it: one more attempt is allowed. */
-    void grantAttempt(UUID id) {
-        em.createNativeQuery("UPDATE jobs SET max_attempts = max_attempts + 1 WHERE id = :id").setParameter("id", id).executeUpdate();
+    void grantAttempt(Job job) {
+        em.createNativeQuery("UPDATE jobs SET max_attempts = max_attempts + 1 WHERE id = :id").setParameter("id", job.id).executeUpdate();
+        job.maxAttempts++;
     }
 
     /** The tenant's turn was just taken: it goes to the back of the round. */
@@ -177,32 +196,42 @@ class JobStore {
                 .executeUpdate();
     }
 
-    /** @return whether the job was STARTING and is RUNNING now */
-    boolean markRunning(UUID id, Instant startedAt, String securityJson, String imageDigest) {
-        return em.createNativeQuery("UPDATE jobs SET state = :running, started_at = :at, security_json = :security, image_digest = :digest "
+    /**
+     * Records the attempt's start, and the job's when it was STARTING (in one statement), and
+     * leaves {@code job} as its row is now.
+     *
+     * @return whether the job was STARTING and is RUNNING now
+     */
+    boolean markRunning(Job job, int attempt, Instant startedAt, String securityJson, String imageDigest) {
+        boolean running = em.createNativeQuery("WITH attempt AS (UPDATE job_attempts SET started_at = :at WHERE job_id = :id AND attempt = :attempt) "
+                        + "UPDATE jobs SET state = :running, started_at = :at, security_json = :security, image_digest = :digest "
                         + "WHERE id = :id AND state = :starting")
                 .setParameter("running", JobState.RUNNING.name())
                 .setParameter("at", startedAt)
                 .setParameter("security", securityJson)
                 .setParameter("digest", imageDigest)
-                .setParameter("id", id)
+                .setParameter("id", job.id)
+                .setParameter("attempt", attempt)
                 .setParameter("starting", JobState.STARTING.name())
                 .executeUpdate() == 1;
+        if (running) {
+            job.state = JobState.RUNNING;
+            job.startedAt = startedAt;
+            job.securityJson = securityJson;
+            job.imageDigest = imageDigest;
+        }
+        return running;
     }
 
-    void attemptStarted(UUID id, int attempt, Instant startedAt) {
-        em.createNativeQuery("UPDATE job_attempts SET started_at = :at WHERE job_id = :id AND attempt = :attempt")
-                .setParameter("at", startedAt)
-                .setParameter("id", id)
-                .setParameter("attempt", attempt)
-                .executeUpdate();
-    }
-
-    /** Closes the attempt with its outcome and adds what it used to the tenant's totals. */
+    /** Closes the attempt with its outcome and adds what it used to the tenant's totals, in one statement. */
     void closeAttempt(Job job, int attempt, JobState outcome, JobReason reason, String detail, Integer exitCode, Usage usage, Instant now) {
-        em.createNativeQuery("UPDATE job_attempts SET finished_at = :now, outcome = :outcome, reason = :reason, detail = :detail, "
+        em.createNativeQuery("WITH attempt AS (UPDATE job_attempts SET finished_at = :now, outcome = :outcome, reason = :reason, detail = :detail, "
                         + "exit_code = :exit, cpu_seconds = :cpu, peak_memory_bytes = :peak, wall_seconds = :wall "
-                        + "WHERE job_id = :id AND attempt = :attempt")
+                        + "WHERE job_id = :id AND attempt = :attempt) "
+                        + "INSERT INTO tenant_usage (tenant, attempts, cpu_seconds, wall_seconds, peak_memory_bytes) "
+                        + "VALUES (:tenant, 1, :cpu, :wall, :peak) ON CONFLICT (tenant) DO UPDATE SET attempts = tenant_usage.attempts + 1, "
+                        + "cpu_seconds = tenant_usage.cpu_seconds + EXCLUDED.cpu_seconds, wall_seconds = tenant_usage.wall_seconds + EXCLUDED.wall_seconds, "
+                        + "peak_memory_bytes = GREATEST(tenant_usage.peak_memory_bytes, EXCLUDED.peak_memory_bytes)")
                 .setParameter("now", now)
                 .setParameter("outcome", outcome.name())
                 .setParameter("reason", reason == null ? null : reason.name())
@@ -213,20 +242,12 @@ class JobStore {
                 .setParameter("wall", usage.wallSeconds())
                 .setParameter("id", job.id)
                 .setParameter("attempt", attempt)
-                .executeUpdate();
-        em.createNativeQuery("INSERT INTO tenant_usage (tenant, attempts, cpu_seconds, wall_seconds, peak_memory_bytes) "
-                        + "VALUES (:tenant, 1, :cpu, :wall, :peak) ON CONFLICT (tenant) DO UPDATE SET attempts = tenant_usage.attempts + 1, "
-                        + "cpu_seconds = tenant_usage.cpu_seconds + EXCLUDED.cpu_seconds, wall_seconds = tenant_usage.wall_seconds + EXCLUDED.wall_seconds, "
-                        + "peak_memory_bytes = GREATEST(tenant_usage.peak_memory_bytes, EXCLUDED.peak_memory_bytes)")
                 .setParameter("tenant", job.tenant)
-                .setParameter("cpu", usage.cpuSeconds())
-                .setParameter("wall", usage.wallSeconds())
-                .setParameter("peak", usage.peakMemoryBytes())
                 .executeUpdate();
     }
 
-    /** Writes how an attempt left the job: final, or queued again for a retry. */
-    void end(UUID id, Ending ending) {
+    /** Writes how an attempt left the job: final, or queued again for a retry; {@code job} is left as its row is now. */
+    void end(Job job, Ending ending) {
         em.createNativeQuery("UPDATE jobs SET state = :state, reason = :reason, detail = :detail, exit_code = :exit, image_digest = :digest, "
                         + "security_json = :security, cpu_seconds = :cpu, wall_seconds = :wall, peak_memory_bytes = :peak, "
                         + "log_bytes = :logBytes, not_before = :notBefore, finished_at = :finishedAt WHERE id = :id")
@@ -242,19 +263,35 @@ class JobStore {
                 .setParameter("logBytes", ending.logBytes())
                 .setParameter("notBefore", ending.notBefore())
                 .setParameter("finishedAt", ending.finishedAt())
-                .setParameter("id", id)
+                .setParameter("id", job.id)
                 .executeUpdate();
+        job.state = ending.state();
+        job.reason = ending.reason();
+        job.detail = ending.detail();
+        job.exitCode = ending.exitCode();
+        job.imageDigest = ending.imageDigest();
+        job.securityJson = ending.securityJson();
+        job.cpuSeconds = ending.cpuSeconds();
+        job.wallSeconds = ending.wallSeconds();
+        job.peakMemoryBytes = ending.peakMemoryBytes();
+        job.logBytes = ending.logBytes();
+        job.notBefore = ending.notBefore();
+        job.finishedAt = ending.finishedAt();
     }
 
-    /** Ends the job FAILED without touching what its attempts recorded. */
-    void fail(UUID id, JobReason reason, String detail, Instant now) {
+    /** Ends the job FAILED without touching what its attempts recorded; {@code job} is left as its row is now. */
+    void fail(Job job, JobReason reason, String detail, Instant now) {
         em.createNativeQuery("UPDATE jobs SET state = :failed, reason = :reason, detail = :detail, finished_at = :now WHERE id = :id")
                 .setParameter("failed", JobState.FAILED.name())
                 .setParameter("reason", reason.name())
                 .setParameter("detail", detail)
                 .setParameter("now", now)
-                .setParameter("id", id)
+                .setParameter("id", job.id)
                 .executeUpdate();
+        job.state = JobState.FAILED;
+        job.reason = reason;
+        job.detail = detail;
+        job.finishedAt = now;
     }
 
     /**
