@@ -30,6 +30,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /** Tenants submit, list, follow and cancel their jobs. */
@@ -88,14 +91,16 @@ public class JobResource {
      */
     @GET
     @Path("/{id}")
-    public Uni<JobView> get(@PathParam("id") UUID id, @QueryParam("wait") String wait) {
+    @APIResponse(responseCode = "200", description = "the job", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = JobView.class)))
+    public Uni<Response> get(@PathParam("id") UUID id, @QueryParam("wait") String wait) {
         Duration longest = QueryValues.duration("wait", wait, JobWaits.MAX_WAIT);
-        Optional<JobView> kept = caller.tenant().flatMap(tenant -> finalViews.find(tenant, id));
+        Optional<byte[]> kept = caller.tenant().flatMap(tenant -> finalViews.json(tenant, id));
         if (kept.isPresent()) {
-            return Uni.createFrom().item(kept.get());
+            return Uni.createFrom().item(Response.ok(kept.get(), MediaType.APPLICATION_JSON_TYPE).build());
         }
         return Uni.createFrom().completionStage(() -> waits.view(caller.id(), id, longest))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).map(view -> Response.ok(view).build());
     }
 
     /** 200 once the job is final (at once for a queued one), 202 while a running job is being stopped. */

@@ -8,6 +8,7 @@ import dev.berth.api.EmbeddedPlatformResource;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.restassured.http.ContentType;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class FinalJobViewsTest {
     }
 
     private static String body(String token, String id) {
-        return given().auth().oauth2(token).get("/api/v1/jobs/" + id).then().statusCode(200).extract().asString();
+        return given().auth().oauth2(token).get("/api/v1/jobs/" + id).then().statusCode(200).contentType(ContentType.JSON).extract().asString();
     }
 
     private int update(String sql, String id) throws SQLException {
