@@ -36,5 +36,7 @@ setpriv --reuid="$service_user" --regid="$service_user" --init-groups -- \
     --reports-dir="$work/reports"
 rc=$?
 cp -r "$work/reports/." "$results/"
+# A JVM that crashed (the tests' or a child's, whose working directory is the module) left its report here.
+cp "$engine"/hs_err_pid*.log "$results/" 2>/dev/null
 echo "$rc" > "$results/rc"
 exit "$rc"

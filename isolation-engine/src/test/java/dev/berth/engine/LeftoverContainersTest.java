@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.engine.cgroup.CgroupDriver;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -53,9 +55,15 @@ class LeftoverContainersTest extends EngineTestSupport {
     void theNextEngineEndsTheNetworkHelpersOfAnEgressJobWhoseEngineWasKilled() throws Exception {
         EngineConfig killed = new EngineConfig(CRUN, temp.resolve("killed-engine"), TestImages.directory(), CGROUP_PARENT, 1024 * 1024,
                 Duration.ofSeconds(2));
-        Process standIn = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
-                StandInPlatform.class.getName(), killed.workDir().toString(), killed.imagesDir().toString(), temp.resolve("www").toString())
-                .redirectErrorStream(true).redirectOutput(temp.resolve("stand-in.log").toFile()).start();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        // The same JIT and GC as this JVM: the cgroup v2 lane runs it C1-only because, under
+        // emulation, code of the other tiers crashed the JVM now and then (a stand-in died of a
+        // SIGSEGV in tiered C1 code before its job started).
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(option -> option.startsWith("-XX:")).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StandInPlatform.class.getName(), killed.workDir().toString(),
+                killed.imagesDir().toString(), temp.resolve("www").toString()));
+        Process standIn = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(temp.resolve("stand-in.log").toFile()).start();
         try {
             awaitLine(temp.resolve("stand-in.log"), "started", standIn);
             List<ProcessHandle> left = awaitProgram(standIn, "sleep 593");
